@@ -1,0 +1,236 @@
+// The Jira issue summary and description for an alert. Pure: no I/O, no Jira client.
+//
+// Layout (see docs/description-format.md), one line/paragraph per field, empty fields omitted
+// except the link, Alert ID and Severity:
+//   *Description:* …
+//   [Click here to view in alertsync|<publicUrl>/alerts/<id>?source=jira]
+//   *Runbook:* … (a link only when it is an http(s) URL)
+//   *Rule ID:* …
+//   *Alert ID:* …
+//   *Severity:* …
+//   *Tags:* a, b
+//   *AlertContext:*
+//   {code:json} <context, pretty-printed with 2 spaces> {code}
+// Built twice: ADF (REST v3, Jira Cloud) from typed nodes, and wiki markup (REST v2, Data Center).
+//
+// Length limit: Jira rejects a description longer than 32,767 characters. Jira counts the stored
+// representation, so for ADF we measure `JSON.stringify(adf).length` (the JSON document as sent,
+// in UTF-16 code units like Java's String.length()), and for wiki the string's `length`. When either
+// form would be over, both are cut the same way (so Cloud and Data Center show the same content):
+// first the pretty-printed context, on a line boundary; then, if that is not enough, the
+// description text (on a grapheme boundary, with `…`); then tags, runbook and rule id. A note after
+// the code block says the whole context (or alert) is in alertsync, with the link.
+import {
+  codeBlock,
+  doc,
+  link,
+  multiline,
+  normaliseNewlines,
+  paragraph,
+  strong,
+  text,
+  type AdfDoc,
+} from './format/adf.js';
+import { ELLIPSIS, cutWithEllipsis, graphemes } from './format/text.js';
+import { safeHttpUrl } from './format/url.js';
+import { escapeWikiText, jsonForWikiCode, wikiCodeBlock, wikiLink, wikiLinkTarget } from './format/wiki.js';
+
+export const JIRA_DESCRIPTION_MAX_LENGTH = 32767;
+export const JIRA_SUMMARY_MAX_LENGTH = 255;
+
+export type IssueSeverity = 'INFO' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
+
+export interface IssueDescriptionInput {
+  alertId: string;
+  title: string;
+  description: string | null;
+  severity: IssueSeverity;
+  type: string;
+  ruleId: string | null;
+  runbook: string | null;
+  tags: string[];
+  context: Record<string, unknown> | null;
+}
+
+export interface IssueDescriptionOptions {
+  /** alertsync's public base URL (http or https, no query or fragment), e.g. https://alertsync.example.com */
+  publicUrl: string;
+  /** Default 32,767 (Jira's limit for a text field). */
+  maxLength?: number;
+}
+
+export interface IssueDescription {
+  adf: AdfDoc;
+  wiki: string;
+  /** True when anything (context or text) was cut to fit `maxLength`. */
+  truncated: boolean;
+}
+
+export const ALERT_LINK_TEXT = 'Click here to view in alertsync';
+export const CONTEXT_TRUNCATED_NOTE = 'Context truncated: the whole context is in ';
+export const ALERT_TRUNCATED_NOTE = 'Alert truncated: the whole alert is in ';
+
+/** `<publicUrl>/alerts/<url-encoded id>?source=jira`. Throws RangeError on an unusable publicUrl. */
+export function alertUrl(publicUrl: string, alertId: string): string {
+  const base = safeHttpUrl(publicUrl);
+  if (base === null) throw new RangeError(`publicUrl must be an absolute http(s) URL: ${JSON.stringify(publicUrl)}`);
+  const parsed = new URL(base);
+  if (parsed.search !== '' || parsed.hash !== '' || base.endsWith('?') || base.endsWith('#')) {
+    throw new RangeError('publicUrl must not have a query or fragment');
+  }
+  const url = safeHttpUrl(`${base.replace(/\/+$/, '')}/alerts/${encodeURIComponent(alertId)}?source=jira`);
+  if (url === null) throw new RangeError('cannot build the alert URL');
+  return url;
+}
+
+/** The issue summary: the title on one line, cut to Jira's 255 characters with `…`. */
+export function buildIssueSummary(title: string): string {
+  const oneLine = title
+    .replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
+  return cutWithEllipsis(oneLine === '' ? 'Untitled alert' : oneLine, JIRA_SUMMARY_MAX_LENGTH);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** The fields as shown, after normalisation and (possibly) cutting. */
+interface Shown {
+  url: string;
+  description: string | null;
+  runbook: string | null;
+  ruleId: string | null;
+  alertId: string;
+  severity: string;
+  tags: string | null;
+  /** Pretty-printed context lines (plain for ADF, `{code`-safe for wiki), or null when no context. */
+  context: { plain: string[]; wiki: string[]; shown: number } | null;
+  note: string | null;
+}
+
+const oneLine = (s: string): string => normaliseNewlines(s).replace(/\n+/g, ' ').trim();
+const orNull = (s: string): string | null => (s === '' ? null : s);
+
+function renderAdf(s: Shown): AdfDoc {
+  const field = (label: string, value: string | null) =>
+    value === null ? null : paragraph(strong(label), text(` ${value}`));
+  return doc(
+    s.description !== null && paragraph(strong('Description:'), multiline(` ${s.description}`)),
+    paragraph(link(ALERT_LINK_TEXT, s.url)),
+    s.runbook !== null && paragraph(strong('Runbook:'), text(' '), link(s.runbook, s.runbook)),
+    field('Rule ID:', s.ruleId),
+    field('Alert ID:', s.alertId),
+    field('Severity:', s.severity),
+    field('Tags:', s.tags),
+    s.context !== null && [
+      paragraph(strong('AlertContext:')),
+      codeBlock('json', s.context.plain.slice(0, s.context.shown).join('\n')),
+    ],
+    s.note !== null && paragraph(text(s.note), link('alertsync', s.url), text('.')),
+  );
+}
+
+function renderWiki(s: Shown): string {
+  const lines: string[] = [];
+  const field = (label: string, value: string | null) => {
+    if (value !== null) lines.push(`*${label}* ${escapeWikiText(value)}`);
+  };
+  field('Description:', s.description);
+  lines.push(`[${ALERT_LINK_TEXT}|${wikiLinkTarget(s.url)}]`);
+  if (s.runbook !== null) {
+    const href = safeHttpUrl(s.runbook);
+    lines.push(`*Runbook:* ${href === null ? escapeWikiText(s.runbook) : wikiLink(s.runbook, href)}`);
+  }
+  field('Rule ID:', s.ruleId);
+  field('Alert ID:', s.alertId);
+  field('Severity:', s.severity);
+  field('Tags:', s.tags);
+  if (s.context !== null) {
+    lines.push('*AlertContext:*', wikiCodeBlock('json', s.context.wiki.slice(0, s.context.shown).join('\n')));
+  }
+  if (s.note !== null) lines.push(`${escapeWikiText(s.note)}[alertsync|${wikiLinkTarget(s.url)}].`);
+  return lines.join('\n');
+}
+
+function bigintAsString(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+/** Largest n in [lo, hi] with ok(n), given ok is monotone (true then false); lo - 1 when none. */
+function largest(lo: number, hi: number, ok: (n: number) => boolean): number {
+  let best = lo - 1;
+  while (lo <= hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (ok(mid)) {
+      best = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return best;
+}
+
+/**
+ * The issue description in ADF (v3) and wiki markup (v2 / Data Center). Never longer than
+ * `maxLength` in either form (see the comment at the top of this file for how length is measured);
+ * throws RangeError only when even the bare link, alert id and severity cannot fit.
+ */
+export function buildIssueDescription(input: IssueDescriptionInput, options: IssueDescriptionOptions): IssueDescription {
+  const max = options.maxLength ?? JIRA_DESCRIPTION_MAX_LENGTH;
+  const url = alertUrl(options.publicUrl, input.alertId);
+
+  let context: Shown['context'] = null;
+  if (input.context !== null && Object.keys(input.context).length > 0) {
+    const pretty = JSON.stringify(input.context, bigintAsString, 2);
+    const plain = pretty.split('\n');
+    context = { plain, wiki: jsonForWikiCode(pretty).split('\n'), shown: plain.length };
+  }
+  const tags = input.tags.map(oneLine).filter((t) => t !== '');
+  const s: Shown = {
+    url,
+    description: orNull(normaliseNewlines(input.description ?? '').trim()),
+    runbook: orNull(oneLine(input.runbook ?? '')),
+    ruleId: orNull(oneLine(input.ruleId ?? '')),
+    alertId: input.alertId,
+    severity: input.severity,
+    tags: tags.length > 0 ? tags.join(', ') : null,
+    context,
+    note: null,
+  };
+
+  const fits = (): boolean => renderWiki(s).length <= max && JSON.stringify(renderAdf(s)).length <= max;
+  const result = (truncated: boolean): IssueDescription => ({ adf: renderAdf(s), wiki: renderWiki(s), truncated });
+
+  if (fits()) return result(false);
+
+  // 1. Cut the context on a line boundary, keeping as many whole lines as fit.
+  if (s.context !== null) {
+    const ctx = s.context;
+    s.note = CONTEXT_TRUNCATED_NOTE;
+    const keep = largest(0, ctx.plain.length - 1, (n) => {
+      ctx.shown = n;
+      return fits();
+    });
+    ctx.shown = Math.max(keep, 0);
+    if (keep >= 0) return result(true);
+  }
+
+  // 2. Still too long with an empty context: cut the free-text fields, in this order.
+  s.note = ALERT_TRUNCATED_NOTE;
+  for (const key of ['description', 'tags', 'runbook', 'ruleId'] as const) {
+    const value = s[key];
+    if (value === null) continue;
+    const parts = graphemes(value);
+    const keep = largest(0, parts.length - 1, (n) => {
+      s[key] = parts.slice(0, n).join('').trimEnd() + ELLIPSIS;
+      return fits();
+    });
+    s[key] = parts.slice(0, Math.max(keep, 0)).join('').trimEnd() + ELLIPSIS;
+    if (keep >= 0) return result(true);
+  }
+  // 3. Last resort: a long alert id is shown cut (the link keeps the whole id).
+  s.alertId = cutWithEllipsis(s.alertId, 64);
+  if (fits()) return result(true);
+  throw new RangeError(`the issue description cannot fit in ${max} characters`);
+}

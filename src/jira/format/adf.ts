@@ -1,0 +1,148 @@
+// Atlassian Document Format (ADF): the node types alertsync emits, and builders for them.
+//
+// ADF is JSON data, so alert text placed in `text` nodes cannot become markup: mentions, images,
+// cards and links exist only as their own node or mark types, and we never build those from alert
+// data. What the builders guarantee:
+// - no empty text nodes (ADF's schema requires `text` minLength 1): `text('')` returns null and
+//   every container drops nulls;
+// - a link mark only for an absolute http(s) URL (see `safeHttpUrl`); otherwise the text stays plain;
+// - code blocks hold unmarked text only.
+// Reference: https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/
+import { safeHttpUrl } from './url.js';
+
+export interface AdfStrongMark {
+  type: 'strong';
+}
+export interface AdfEmMark {
+  type: 'em';
+}
+export interface AdfCodeMark {
+  type: 'code';
+}
+export interface AdfLinkMark {
+  type: 'link';
+  attrs: { href: string };
+}
+export type AdfMark = AdfStrongMark | AdfEmMark | AdfCodeMark | AdfLinkMark;
+
+export interface AdfText {
+  type: 'text';
+  text: string;
+  marks?: AdfMark[];
+}
+export interface AdfHardBreak {
+  type: 'hardBreak';
+}
+export type AdfInline = AdfText | AdfHardBreak;
+
+export interface AdfParagraph {
+  type: 'paragraph';
+  content: AdfInline[];
+}
+export type AdfHeadingLevel = 1 | 2 | 3 | 4 | 5 | 6;
+export interface AdfHeading {
+  type: 'heading';
+  attrs: { level: AdfHeadingLevel };
+  content: AdfInline[];
+}
+export interface AdfCodeBlock {
+  type: 'codeBlock';
+  attrs: { language: string };
+  /** Unmarked text only; empty when the block is empty. */
+  content: AdfText[];
+}
+export interface AdfListItem {
+  type: 'listItem';
+  content: Array<AdfParagraph | AdfCodeBlock | AdfBulletList>;
+}
+export interface AdfBulletList {
+  type: 'bulletList';
+  content: AdfListItem[];
+}
+export type AdfBlock = AdfParagraph | AdfHeading | AdfCodeBlock | AdfBulletList;
+
+export interface AdfDoc {
+  type: 'doc';
+  version: 1;
+  content: AdfBlock[];
+}
+
+type Maybe<T> = T | null | undefined | false;
+const present = <T>(x: Maybe<T>): x is T => x !== null && x !== undefined && x !== false;
+
+export const strongMark: AdfStrongMark = Object.freeze({ type: 'strong' }) as AdfStrongMark;
+export const emMark: AdfEmMark = Object.freeze({ type: 'em' }) as AdfEmMark;
+export const codeMark: AdfCodeMark = Object.freeze({ type: 'code' }) as AdfCodeMark;
+
+/** A link mark for an absolute http(s) URL, or null for anything else. */
+export function linkMark(href: string): AdfLinkMark | null {
+  const safe = safeHttpUrl(href);
+  return safe === null ? null : { type: 'link', attrs: { href: safe } };
+}
+
+/** A text node, or null when `t` is empty (ADF forbids empty text nodes). */
+export function text(t: string, marks: ReadonlyArray<Maybe<AdfMark>> = []): AdfText | null {
+  if (t.length === 0) return null;
+  const kept = marks.filter(present).map((m) => ({ ...m }) as AdfMark);
+  return kept.length > 0 ? { type: 'text', text: t, marks: kept } : { type: 'text', text: t };
+}
+
+export const strong = (t: string): AdfText | null => text(t, [strongMark]);
+export const em = (t: string): AdfText | null => text(t, [emMark]);
+export const code = (t: string): AdfText | null => text(t, [codeMark]);
+
+/** `t` linked to `href` when it is an http(s) URL; plain text otherwise. */
+export function link(t: string, href: string, marks: ReadonlyArray<Maybe<AdfMark>> = []): AdfText | null {
+  return text(t, [...marks, linkMark(href)]);
+}
+
+export const hardBreak = (): AdfHardBreak => ({ type: 'hardBreak' });
+
+/**
+ * Text with line breaks: each `\n` (after normalising CRLF/CR) becomes a hardBreak; empty lines
+ * produce no text node.
+ */
+export function multiline(t: string, marks: ReadonlyArray<Maybe<AdfMark>> = []): AdfInline[] {
+  const out: AdfInline[] = [];
+  normaliseNewlines(t)
+    .split('\n')
+    .forEach((line, i) => {
+      if (i > 0) out.push(hardBreak());
+      const node = text(line, marks);
+      if (node) out.push(node);
+    });
+  return out;
+}
+
+export function paragraph(...children: Array<Maybe<AdfInline> | AdfInline[]>): AdfParagraph {
+  return { type: 'paragraph', content: children.flat().filter(present) };
+}
+
+export function heading(level: AdfHeadingLevel, ...children: Array<Maybe<AdfInline> | AdfInline[]>): AdfHeading {
+  return { type: 'heading', attrs: { level }, content: children.flat().filter(present) };
+}
+
+export function codeBlock(language: string, body: string): AdfCodeBlock {
+  const node = text(body);
+  return { type: 'codeBlock', attrs: { language }, content: node ? [node] : [] };
+}
+
+export function listItem(...blocks: Array<Maybe<AdfParagraph | AdfCodeBlock | AdfBulletList>>): AdfListItem {
+  const content = blocks.filter(present);
+  // ADF requires a listItem to hold at least one block.
+  return { type: 'listItem', content: content.length > 0 ? content : [paragraph()] };
+}
+
+/** A bullet list, or null when there are no items (ADF requires at least one). */
+export function bulletList(...items: Array<Maybe<AdfListItem>>): AdfBulletList | null {
+  const content = items.filter(present);
+  return content.length > 0 ? { type: 'bulletList', content } : null;
+}
+
+export function doc(...blocks: Array<Maybe<AdfBlock> | AdfBlock[]>): AdfDoc {
+  return { type: 'doc', version: 1, content: blocks.flat().filter(present) };
+}
+
+export function normaliseNewlines(t: string): string {
+  return t.replace(/\r\n?/g, '\n');
+}
