@@ -1,0 +1,158 @@
+// Configuration from environment variables, validated once at start. A bad value stops the
+// process with one line naming the variable and what is wrong (see docs/configuration.md).
+import { isAbsolute, resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** postgres://… or null for the embedded SQLite file in dataDir. */
+  databaseUrl: string | null;
+  dataDir: string;
+  adminToken: string | null;
+  /** Raw value of ALERTSYNC_SECRET_KEY (decoded later by the key store), or null. */
+  secretKey: string | null;
+  publicUrl: string;
+  jiraHosts: string[];
+  allowInsecureJira: boolean;
+  logLevel: string;
+  webhookSecretGraceMs: number;
+  maxBodyBytes: number;
+  maxBatchBodyBytes: number;
+  maxContextBytes: number;
+  jiraTimeoutMs: number;
+  jobLeaseMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  createRecheckMs: number;
+  workerPollMs: number;
+  workerConcurrency: number;
+  siteRateLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function int(env: Env, name: string, dflt: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === undefined) return dflt;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const n = Number(raw.trim());
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function bool(env: Env, name: string): boolean {
+  const raw = str(env, name);
+  if (raw === undefined) return false;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be 1 or 0, got "${raw}"`);
+}
+
+function httpUrl(name: string, raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new ConfigError(name, `must use http or https, got "${u.protocol}"`);
+  }
+  if (u.search || u.hash) throw new ConfigError(name, 'must not carry a query or fragment');
+  return u.toString().replace(/\/+$/, '');
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const port = int(env, 'PORT', 8080, 0, 65535);
+  const host = str(env, 'HOST') ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new ConfigError('HOST', `is not a host name or address: "${host}"`);
+
+  const databaseUrl = str(env, 'DATABASE_URL') ?? null;
+  if (databaseUrl !== null) {
+    let u: URL;
+    try {
+      u = new URL(databaseUrl);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a URL (expected postgres://user@host:port/db)');
+    }
+    if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+      throw new ConfigError('DATABASE_URL', `must be a postgres:// URL (unset it for the embedded SQLite), got "${u.protocol}"`);
+    }
+  }
+  const dataDirRaw = str(env, 'ALERTSYNC_DATA_DIR') ?? './data';
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
+
+  const adminToken = str(env, 'ALERTSYNC_ADMIN_TOKEN') ?? null;
+  if (adminToken !== null && adminToken.length < 24) {
+    throw new ConfigError('ALERTSYNC_ADMIN_TOKEN', 'must be at least 24 characters long');
+  }
+  const secretKey = str(env, 'ALERTSYNC_SECRET_KEY') ?? null;
+  if (databaseUrl !== null && secretKey === null) {
+    throw new ConfigError('ALERTSYNC_SECRET_KEY', 'is required with DATABASE_URL, because every replica must share the key');
+  }
+  const publicUrl = httpUrl('ALERTSYNC_PUBLIC_URL', str(env, 'ALERTSYNC_PUBLIC_URL') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+
+  const jiraHosts = (str(env, 'ALERTSYNC_JIRA_HOSTS') ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+  for (const h of jiraHosts) {
+    if (!/^[a-z0-9.-]+(:\d+)?$/.test(h)) {
+      throw new ConfigError('ALERTSYNC_JIRA_HOSTS', `"${h}" is not a host name (comma-separated list, e.g. jira-proxy.example.com)`);
+    }
+  }
+
+  const logLevel = str(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const retryBaseMs = int(env, 'ALERTSYNC_RETRY_BASE_MS', 1_000, 1, 3_600_000);
+  const retryMaxMs = int(env, 'ALERTSYNC_RETRY_MAX_MS', 300_000, 1, 86_400_000);
+  if (retryMaxMs < retryBaseMs) throw new ConfigError('ALERTSYNC_RETRY_MAX_MS', 'must not be smaller than ALERTSYNC_RETRY_BASE_MS');
+  const jiraTimeoutMs = int(env, 'ALERTSYNC_JIRA_TIMEOUT_MS', 30_000, 10, 600_000);
+  const jobLeaseMs = int(env, 'ALERTSYNC_JOB_LEASE_MS', 120_000, 20, 3_600_000);
+  if (jobLeaseMs <= jiraTimeoutMs) {
+    throw new ConfigError('ALERTSYNC_JOB_LEASE_MS', `must be longer than ALERTSYNC_JIRA_TIMEOUT_MS (${jiraTimeoutMs}), so that a lease outlives any Jira call`);
+  }
+
+  return {
+    port,
+    host,
+    databaseUrl,
+    dataDir,
+    adminToken,
+    secretKey,
+    publicUrl,
+    jiraHosts,
+    allowInsecureJira: bool(env, 'ALERTSYNC_ALLOW_INSECURE_JIRA'),
+    logLevel,
+    webhookSecretGraceMs: int(env, 'ALERTSYNC_WEBHOOK_SECRET_GRACE_MS', 24 * 3_600_000, 0, 30 * 24 * 3_600_000),
+    maxBodyBytes: int(env, 'ALERTSYNC_MAX_BODY_BYTES', 1_048_576, 1_024, 104_857_600),
+    maxBatchBodyBytes: int(env, 'ALERTSYNC_MAX_BATCH_BODY_BYTES', 16_777_216, 1_024, 1_073_741_824),
+    maxContextBytes: int(env, 'ALERTSYNC_MAX_CONTEXT_BYTES', 65_536, 16, 10_485_760),
+    jiraTimeoutMs,
+    jobLeaseMs,
+    retryBaseMs,
+    retryMaxMs,
+    createRecheckMs: int(env, 'ALERTSYNC_CREATE_RECHECK_MS', 15_000, 0, 3_600_000),
+    workerPollMs: int(env, 'ALERTSYNC_WORKER_POLL_MS', 500, 5, 60_000),
+    workerConcurrency: int(env, 'ALERTSYNC_WORKER_CONCURRENCY', 8, 1, 256),
+    siteRateLimit: int(env, 'ALERTSYNC_JIRA_RATE_LIMIT', 10, 1, 10_000),
+  };
+}

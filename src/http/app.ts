@@ -1,0 +1,68 @@
+// The HTTP application as a function of its dependencies: main.ts runs it, tests build it on
+// real storage and call it over loopback.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Storage } from '../storage/db.js';
+import type { UsersService } from '../users/users-service.js';
+import type { AlertsService } from '../alerts/alerts-service.js';
+import { installAuth } from './auth.js';
+import { installErrorHandling } from './error-handler.js';
+import { installValidation } from './validation.js';
+import { installHttpMetrics } from './metrics.js';
+import { ErrorBody } from './schemas/common.js';
+import { AlertSchema, CommentSchema } from './schemas/alerts.js';
+import { alertRoutes } from './routes/alerts.js';
+import { userRoutes } from './routes/users.js';
+import { auditRoutes } from './routes/audit.js';
+import { healthRoutes } from './routes/health.js';
+
+export interface AppDeps {
+  logger: Logger;
+  storage: Storage;
+  metrics: Registry;
+  users: UsersService;
+  alerts: AlertsService;
+  limits: { maxBodyBytes: number; maxBatchBodyBytes: number };
+  warnings: () => string[];
+  /** Extra route groups (destinations, delivery, webhooks) registered by their own modules. */
+  plugins?: Array<(app: FastifyInstance) => void>;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.limits.maxBodyBytes,
+    trustProxy: false,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  installValidation(app);
+  installErrorHandling(app);
+  installHttpMetrics(app, deps.metrics);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'alertsync API', version: '0.1.0', description: 'Alerts, users, destinations and delivery. Roles per endpoint: docs/api.md.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  app.addSchema(ErrorBody);
+  app.addSchema(AlertSchema);
+  app.addSchema(CommentSchema);
+
+  installAuth(app, deps.users);
+  healthRoutes(app, deps);
+  alertRoutes(app, { alerts: deps.alerts, users: deps.users, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes });
+  userRoutes(app, { users: deps.users });
+  auditRoutes(app, { db: deps.storage.db });
+  for (const plugin of deps.plugins ?? []) plugin(app);
+
+  app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,170 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { Alert, AlertChange, Comment } from '../../alerts/alert.js';
+import type { AlertsService } from '../../alerts/alerts-service.js';
+import type { UsersService } from '../../users/users-service.js';
+import { invalid } from '../../errors.js';
+import { normalizeEmail } from '../../users/user.js';
+import { actorOf, originOf } from '../auth.js';
+import { IdParams, errorResponses, iso } from '../schemas/common.js';
+import {
+  AlertDetailSchema,
+  AssigneeBody,
+  BatchSchema,
+  CommentBody,
+  ListQuerySchema,
+  NewAlertSchema,
+  StatusBody,
+} from '../schemas/alerts.js';
+
+export const alertJson = (a: Alert) => ({
+  ...a,
+  lastSeenAt: iso(a.lastSeenAt),
+  createdAt: iso(a.createdAt),
+  updatedAt: iso(a.updatedAt),
+});
+const commentJson = (c: Comment) => ({ ...c, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) });
+const changeJson = (c: AlertChange) => ({ id: c.id, kind: c.kind, field: c.field, from: c.from, to: c.to, actor: c.actor, origin: c.origin, at: iso(c.at) });
+
+function encodeCursor(a: Alert): string {
+  return Buffer.from(JSON.stringify([a.createdAt, a.id])).toString('base64url');
+}
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') return { createdAt: v[0], id: v[1] };
+  } catch {
+    /* fall through */
+  }
+  throw invalid('invalid_cursor', 'cursor is not one this API returned');
+}
+
+export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService; users: UsersService; maxBatchBodyBytes: number }): void {
+  const { alerts, users } = deps;
+  const tags = ['alerts'];
+
+  app.post('/api/alerts', {
+    config: { permission: 'alerts:create' },
+    schema: { tags, summary: 'Create an alert (or count an occurrence of the open alert with the same dedupKey)', body: NewAlertSchema, response: { 200: Type.Ref('Alert'), 201: Type.Ref('Alert'), ...errorResponses } },
+    handler: async (request, reply) => {
+      const { alert, created } = await alerts.create(actorOf(request), originOf(request), request.body as never);
+      return reply.code(created ? 201 : 200).send(alertJson(alert));
+    },
+  });
+
+  app.post('/api/alerts/batch', {
+    bodyLimit: deps.maxBatchBodyBytes,
+    config: { permission: 'alerts:create' },
+    schema: {
+      tags,
+      summary: 'Create up to 1,000 alerts, all or nothing',
+      body: BatchSchema,
+      response: { 201: Type.Object({ alerts: Type.Array(Type.Ref('Alert')), created: Type.Integer(), deduplicated: Type.Integer() }), ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const body = request.body as { alerts: never[] };
+      const results = await alerts.createBatch(actorOf(request), originOf(request), body.alerts);
+      const created = results.filter((r) => r.created).length;
+      return reply.code(201).send({ alerts: results.map((r) => alertJson(r.alert)), created, deduplicated: results.length - created });
+    },
+  });
+
+  app.get('/api/alerts', {
+    config: { permission: 'alerts:read' },
+    schema: {
+      tags,
+      summary: 'List alerts, newest first, filtered, with cursor pagination',
+      querystring: ListQuerySchema,
+      response: { 200: Type.Object({ alerts: Type.Array(Type.Ref('Alert')), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+    },
+    handler: async (request) => {
+      const q = request.query as { status?: string[]; severity?: string[]; type?: string[]; assignee?: string; q?: string; cursor?: string; limit: number };
+      let assigneeId: string | null | undefined;
+      if (q.assignee === 'none') assigneeId = null;
+      else if (q.assignee?.includes('@')) {
+        const u = (await users.list()).find((x) => x.email === normalizeEmail(q.assignee!));
+        assigneeId = u?.id ?? '\u0000no-such-user';
+      } else assigneeId = q.assignee;
+      const rows = await alerts.list({
+        statuses: q.status,
+        severities: q.severity,
+        types: q.type,
+        assigneeId,
+        text: q.q,
+        after: q.cursor ? decodeCursor(q.cursor) : undefined,
+        limit: q.limit + 1,
+      });
+      const page = rows.slice(0, q.limit);
+      return { alerts: page.map(alertJson), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
+    },
+  });
+
+  app.get('/api/alerts/:id', {
+    config: { permission: 'alerts:read' },
+    schema: { tags, summary: 'One alert with its comments and history', params: IdParams, response: { 200: AlertDetailSchema, ...errorResponses } },
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const d = await alerts.get(id);
+      return {
+        alert: alertJson(d.alert),
+        assignee: d.assignee && { id: d.assignee.id, email: d.assignee.email, name: d.assignee.name },
+        comments: d.comments.map(commentJson),
+        history: d.history.map(changeJson),
+      };
+    },
+  });
+
+  app.put('/api/alerts/:id/status', {
+    config: { permission: 'alerts:write' },
+    schema: { tags, summary: 'Change the status', params: IdParams, body: StatusBody, response: { 200: Type.Ref('Alert'), ...errorResponses } },
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const { status } = request.body as { status: never };
+      return alertJson(await alerts.changeStatus(actorOf(request), originOf(request), id, status));
+    },
+  });
+
+  app.put('/api/alerts/:id/assignee', {
+    config: { permission: 'alerts:write' },
+    schema: { tags, summary: 'Assign by user id or email; both null (or {}) unassigns', params: IdParams, body: AssigneeBody, response: { 200: Type.Ref('Alert'), ...errorResponses } },
+    handler: async (request) => {
+      const { id } = request.params as { id: string };
+      const body = request.body as { userId?: string | null; email?: string | null };
+      if (body.userId && body.email) throw invalid('ambiguous_assignee', 'give userId or email, not both');
+      return alertJson(await alerts.assign(actorOf(request), originOf(request), id, body));
+    },
+  });
+
+  app.post('/api/alerts/:id/comments', {
+    config: { permission: 'alerts:write' },
+    schema: { tags, summary: 'Add a Markdown comment', params: IdParams, body: CommentBody, response: { 201: Type.Ref('Comment'), ...errorResponses } },
+    handler: async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const { body } = request.body as { body: string };
+      return reply.code(201).send(commentJson(await alerts.addComment(actorOf(request), originOf(request), id, body)));
+    },
+  });
+
+  const CommentParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), commentId: Type.String({ minLength: 1, maxLength: 100 }) });
+
+  app.put('/api/alerts/:id/comments/:commentId', {
+    config: { permission: 'alerts:write' },
+    schema: { tags, summary: 'Edit a comment (its author, or an admin)', params: CommentParams, body: CommentBody, response: { 200: Type.Ref('Comment'), ...errorResponses } },
+    handler: async (request) => {
+      const { id, commentId } = request.params as { id: string; commentId: string };
+      const { body } = request.body as { body: string };
+      const anyAuthor = request.user?.role === 'admin';
+      return commentJson(await alerts.editComment(actorOf(request), originOf(request), id, commentId, body, { anyAuthor }));
+    },
+  });
+
+  app.delete('/api/alerts/:id/comments/:commentId', {
+    config: { permission: 'alerts:write' },
+    schema: { tags, summary: 'Delete a comment (its author, or an admin)', params: CommentParams, response: { 204: Type.Null(), ...errorResponses } },
+    handler: async (request, reply) => {
+      const { id, commentId } = request.params as { id: string; commentId: string };
+      await alerts.deleteComment(actorOf(request), originOf(request), id, commentId, { anyAuthor: request.user?.role === 'admin' });
+      return reply.code(204).send();
+    },
+  });
+}

@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { Db } from '../../storage/repositories/users.js';
+import { listAudit } from '../../storage/repositories/audit.js';
+import { Nullable, errorResponses, iso } from '../schemas/common.js';
+
+export function auditRoutes(app: FastifyInstance, deps: { db: Db }): void {
+  app.get('/api/audit', {
+    config: { permission: 'audit:read' },
+    schema: {
+      tags: ['audit'],
+      summary: 'Audit log, newest first: destination, token, secret and user changes, dispatches and retries',
+      querystring: Type.Object(
+        {
+          before: Type.Optional(Type.Integer({ minimum: 1 })),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          action: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          targetId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+      response: {
+        200: Type.Object({
+          entries: Type.Array(
+            Type.Object({
+              id: Type.Integer(),
+              at: Type.String(),
+              actor: Type.Object({ id: Nullable(Type.String()), name: Type.String() }),
+              action: Type.String(),
+              targetType: Type.String(),
+              targetId: Nullable(Type.String()),
+              details: Type.Record(Type.String(), Type.Unknown()),
+            }),
+          ),
+        }),
+        ...errorResponses,
+      },
+    },
+    handler: async (request) => {
+      const entries = await listAudit(deps.db, request.query as never);
+      return { entries: entries.map((e) => ({ ...e, at: iso(e.at) })) };
+    },
+  });
+}

@@ -1,0 +1,77 @@
+// Wires the service together: storage, migrations, keys, bootstrap admin, domain services, HTTP.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './clock.js';
+import { openStorage, type Storage } from './storage/db.js';
+import { migrateToLatest } from './storage/migrate.js';
+import { checkKeyFingerprint, loadSecretBox } from './security/key-store.js';
+import type { SecretBox } from './security/secret-box.js';
+import { UsersService } from './users/users-service.js';
+import { AlertsService } from './alerts/alerts-service.js';
+import { buildApp } from './http/app.js';
+import { createMetrics } from './http/metrics.js';
+
+export interface Service {
+  app: FastifyInstance;
+  storage: Storage;
+  box: SecretBox;
+  users: UsersService;
+  alerts: AlertsService;
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+export async function createService(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Service> {
+  const { box, keyFile, created } = loadSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir, usingPostgres: config.databaseUrl !== null });
+  if (created) logger.info({ keyFile }, 'created a new secret key file (mode 0600); back it up with the database');
+  const storage = openStorage(config);
+  try {
+    const applied = await migrateToLatest(storage);
+    if (applied.length) logger.info({ migrations: applied, database: storage.location }, 'database migrated');
+    await checkKeyFingerprint(storage.db, box);
+
+    const users = new UsersService(storage.db, clock);
+    const { generatedToken } = await users.bootstrapAdmin(config.adminToken);
+    if (generatedToken) {
+      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+      const file = join(config.dataDir, 'admin-token');
+      writeFileSync(file, generatedToken + '\n', { mode: 0o600 });
+      logger.warn({ file }, `no ALERTSYNC_ADMIN_TOKEN was set: an admin API token was generated and written to ${file} (mode 0600)`);
+    }
+    const alerts = new AlertsService(storage.db, clock, { maxContextBytes: config.maxContextBytes });
+
+    const warnings: string[] = [];
+    if (config.allowInsecureJira) {
+      warnings.push('ALERTSYNC_ALLOW_INSECURE_JIRA=1: Jira destinations may use http and private or loopback hosts; use this only for tests and the local emulator');
+      logger.warn(warnings[warnings.length - 1]!);
+    }
+    const metrics = createMetrics();
+    const app = await buildApp({
+      logger,
+      storage,
+      metrics,
+      users,
+      alerts,
+      limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes },
+      warnings: () => warnings,
+    });
+    return {
+      app,
+      storage,
+      box,
+      users,
+      alerts,
+      warnings,
+      async close() {
+        await app.close();
+        await storage.close();
+      },
+    };
+  } catch (err) {
+    await storage.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,27 @@
+// Versioned migrations, run at start. On PostgreSQL, Kysely's migrator holds an advisory lock
+// for the whole run, so replicas that start together migrate once.
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Storage } from './db.js';
+import { initial } from './migrations/0001-initial.js';
+
+function migrationsFor(storage: Storage): Record<string, Migration> {
+  return {
+    '0001-initial': initial(storage.dialect),
+  };
+}
+
+export async function migrateToLatest(storage: Storage): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(storage) };
+  const migrator = new Migrator({
+    db: storage.db,
+    provider,
+    migrationTableName: 'alertsync_migrations',
+    migrationLockTableName: 'alertsync_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

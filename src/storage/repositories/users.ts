@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { Database, UsersTable } from '../schema.js';
+import type { Role, User } from '../../users/user.js';
+
+export type Db = Kysely<Database>;
+
+export function toUser(r: UsersTable): User {
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role as Role,
+    disabled: r.disabled === 1,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+export async function findUserById(db: Db, id: string): Promise<User | undefined> {
+  const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && toUser(r);
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  const r = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  return r && toUser(r);
+}
+
+export async function listUsers(db: Db): Promise<User[]> {
+  const rows = await db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute();
+  return rows.map(toUser);
+}
+
+export async function insertUser(db: Db, u: User): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      role: u.role,
+      disabled: u.disabled ? 1 : 0,
+      created_at: u.createdAt,
+      updated_at: u.updatedAt,
+    })
+    .execute();
+}
+
+export async function updateUser(db: Db, u: User): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ email: u.email, name: u.name, role: u.role, disabled: u.disabled ? 1 : 0, updated_at: u.updatedAt })
+    .where('id', '=', u.id)
+    .execute();
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
