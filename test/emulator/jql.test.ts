@@ -87,7 +87,7 @@ const ISSUES: JqlIssueView[] = [
   }),
 ];
 
-const CTX = { currentUserAccountId: ALICE, now: NOW };
+const CTX: { currentUserAccountId: string | null; now: Date } = { currentUserAccountId: ALICE, now: NOW };
 
 function search(jql: string, ctx = CTX): string[] {
   const q = parseJql(jql);
