@@ -37,6 +37,8 @@ export class AlertsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly limits: { maxContextBytes: number },
+    /** PostgreSQL: lock the alert row while changing it (SQLite has one writer at a time anyway). */
+    private readonly lockRows = false,
   ) {}
 
   onEvent(listener: AlertEventListener): void {
@@ -90,11 +92,9 @@ export class AlertsService {
     const now = this.clock.now();
     const dedupKey = input.dedupKey ?? null;
     if (dedupKey !== null) {
-      const existing = await repo.findOpenAlertByDedupKey(tx, dedupKey);
-      if (existing) {
-        const alert: Alert = { ...existing, occurrences: existing.occurrences + 1, lastSeenAt: now, updatedAt: now };
-        await repo.saveAlert(tx, alert);
-        await repo.insertChange(tx, { alertId: alert.id, kind: 'occurrence', field: 'occurrences', from: existing.occurrences, to: alert.occurrences, actor, origin, at: now });
+      const alert = await repo.bumpOccurrence(tx, dedupKey, now);
+      if (alert) {
+        await repo.insertChange(tx, { alertId: alert.id, kind: 'occurrence', field: 'occurrences', from: alert.occurrences - 1, to: alert.occurrences, actor, origin, at: now });
         await this.#emit(tx, { kind: 'occurrence', actor, origin, at: now, alert });
         return { alert, created: false };
       }
@@ -225,7 +225,7 @@ export class AlertsService {
   }
 
   async #load(tx: Db, id: string): Promise<Alert> {
-    const a = await repo.findAlert(tx, id);
+    const a = await repo.findAlertForUpdate(tx, id, this.lockRows);
     if (!a) throw notFound('alert', id);
     return a;
   }

@@ -57,6 +57,25 @@ export async function findAlert(db: Db, id: string): Promise<Alert | undefined> 
   return r && toAlert(r);
 }
 
+/** Reads an alert for a change; on PostgreSQL the row stays locked until the transaction ends. */
+export async function findAlertForUpdate(db: Db, id: string, lock: boolean): Promise<Alert | undefined> {
+  let q = db.selectFrom('alerts').selectAll().where('id', '=', id);
+  if (lock) q = q.forUpdate();
+  const r = await q.executeTakeFirst();
+  return r && toAlert(r);
+}
+
+/** Counts one more occurrence of the open alert holding the dedup key, atomically. */
+export async function bumpOccurrence(db: Db, key: string, at: number): Promise<Alert | undefined> {
+  const r = await db
+    .updateTable('alerts')
+    .set((eb) => ({ occurrences: eb('occurrences', '+', 1), last_seen_at: at, updated_at: at }))
+    .where('open_dedup_key', '=', key)
+    .returningAll()
+    .executeTakeFirst();
+  return r && toAlert(r);
+}
+
 export async function findOpenAlertByDedupKey(db: Db, key: string): Promise<Alert | undefined> {
   const r = await db.selectFrom('alerts').selectAll().where('open_dedup_key', '=', key).executeTakeFirst();
   return r && toAlert(r);
