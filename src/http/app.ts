@@ -38,6 +38,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false } },
   });
+  // The API speaks JSON only: anything else is answered 415 instead of reaching validation as text.
+  app.removeContentTypeParser('text/plain');
   installValidation(app);
   installErrorHandling(app);
   installHttpMetrics(app, deps.metrics);
