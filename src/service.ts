@@ -13,6 +13,9 @@ import { UsersService } from './users/users-service.js';
 import { AlertsService } from './alerts/alerts-service.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { DestinationsService } from './destinations/destinations-service.js';
+import { systemResolve } from './destinations/host-policy.js';
+import { destinationRoutes } from './http/routes/destinations.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -20,6 +23,7 @@ export interface Service {
   box: SecretBox;
   users: UsersService;
   alerts: AlertsService;
+  destinations: DestinationsService;
   warnings: string[];
   close(): Promise<void>;
 }
@@ -48,6 +52,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       warnings.push('ALERTSYNC_ALLOW_INSECURE_JIRA=1: Jira destinations may use http and private or loopback hosts; use this only for tests and the local emulator');
       logger.warn(warnings[warnings.length - 1]!);
     }
+    const destinations = new DestinationsService({ db: storage.db, box, clock, config, resolve: systemResolve() });
     const metrics = createMetrics();
     const app = await buildApp({
       logger,
@@ -57,6 +62,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       alerts,
       limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes },
       warnings: () => warnings,
+      plugins: [destinationRoutes({ destinations })],
     });
     return {
       app,
@@ -64,6 +70,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       box,
       users,
       alerts,
+      destinations,
       warnings,
       async close() {
         await app.close();

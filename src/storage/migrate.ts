@@ -3,10 +3,12 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Storage } from './db.js';
 import { initial } from './migrations/0001-initial.js';
+import { destinationTwoWaySite } from './migrations/0002-destination-two-way-site.js';
 
 function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
     '0001-initial': initial(storage.dialect),
+    '0002-destination-two-way-site': destinationTwoWaySite,
   };
 }
 
