@@ -19,7 +19,8 @@
 // form would be over, both are cut the same way (so Cloud and Data Center show the same content):
 // first the pretty-printed context, on a line boundary; then, if that is not enough, the
 // description text (on a grapheme boundary, with `…`); then tags, runbook and rule id. A note after
-// the code block says the whole context (or alert) is in alertsync, with the link.
+// the code block says the whole context (or alert) is in alertsync, with the link. When not one
+// line of the context fits, the AlertContext label and code block are left out altogether.
 import {
   codeBlock,
   doc,
@@ -31,7 +32,7 @@ import {
   text,
   type AdfDoc,
 } from './format/adf.js';
-import { ELLIPSIS, cutWithEllipsis, graphemes } from './format/text.js';
+import { ELLIPSIS, cutWithEllipsis, prefixWithin, wellFormed } from './format/text.js';
 import { safeHttpUrl } from './format/url.js';
 import { escapeWikiText, jsonForWikiCode, wikiCodeBlock, wikiLink, wikiLinkTarget } from './format/wiki.js';
 
@@ -70,7 +71,7 @@ export const ALERT_LINK_TEXT = 'Click here to view in alertsync';
 export const CONTEXT_TRUNCATED_NOTE = 'Context truncated: the whole context is in ';
 export const ALERT_TRUNCATED_NOTE = 'Alert truncated: the whole alert is in ';
 
-/** `<publicUrl>/alerts/<url-encoded id>?source=jira`. Throws RangeError on an unusable publicUrl. */
+/** `<publicUrl>/alerts/<url-encoded id>?source=jira` (lone surrogates in the id become U+FFFD). Throws RangeError on an unusable publicUrl. */
 export function alertUrl(publicUrl: string, alertId: string): string {
   const base = safeHttpUrl(publicUrl);
   if (base === null) throw new RangeError(`publicUrl must be an absolute http(s) URL: ${JSON.stringify(publicUrl)}`);
@@ -78,14 +79,14 @@ export function alertUrl(publicUrl: string, alertId: string): string {
   if (parsed.search !== '' || parsed.hash !== '' || base.endsWith('?') || base.endsWith('#')) {
     throw new RangeError('publicUrl must not have a query or fragment');
   }
-  const url = safeHttpUrl(`${base.replace(/\/+$/, '')}/alerts/${encodeURIComponent(alertId)}?source=jira`);
+  const url = safeHttpUrl(`${base.replace(/\/+$/, '')}/alerts/${encodeURIComponent(wellFormed(alertId))}?source=jira`);
   if (url === null) throw new RangeError('cannot build the alert URL');
   return url;
 }
 
 /** The issue summary: the title on one line, cut to Jira's 255 characters with `…`. */
 export function buildIssueSummary(title: string): string {
-  const oneLine = title
+  const oneLine = wellFormed(title)
     .replace(/[\r\n\t\v\f\u0085\u2028\u2029]+/g, ' ')
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim();
@@ -99,6 +100,8 @@ interface Shown {
   url: string;
   description: string | null;
   runbook: string | null;
+  /** The runbook's link target: decided on the raw runbook (trimmed), before any cleaning or cut. */
+  runbookHref: string | null;
   ruleId: string | null;
   alertId: string;
   severity: string;
@@ -108,7 +111,13 @@ interface Shown {
   note: string | null;
 }
 
-const oneLine = (s: string): string => normaliseNewlines(s).replace(/\n+/g, ' ').trim();
+/**
+ * Displayed text: lone surrogates become U+FFFD and control characters other than tab and newline
+ * are removed (Jira's database cannot store NUL; the others are invisible). CRLF/CR become LF.
+ */
+const clean = (s: string): string =>
+  wellFormed(normaliseNewlines(s)).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+const oneLine = (s: string): string => clean(s).replace(/\n+/g, ' ').trim();
 const orNull = (s: string): string | null => (s === '' ? null : s);
 
 function renderAdf(s: Shown): AdfDoc {
@@ -117,12 +126,14 @@ function renderAdf(s: Shown): AdfDoc {
   return doc(
     s.description !== null && paragraph(strong('Description:'), multiline(` ${s.description}`)),
     paragraph(link(ALERT_LINK_TEXT, s.url)),
-    s.runbook !== null && paragraph(strong('Runbook:'), text(' '), link(s.runbook, s.runbook)),
+    s.runbook !== null &&
+      paragraph(strong('Runbook:'), text(' '), s.runbookHref === null ? text(s.runbook) : link(s.runbook, s.runbookHref)),
     field('Rule ID:', s.ruleId),
     field('Alert ID:', s.alertId),
     field('Severity:', s.severity),
     field('Tags:', s.tags),
-    s.context !== null && [
+    s.context !== null &&
+      s.context.shown > 0 && [
       paragraph(strong('AlertContext:')),
       codeBlock('json', s.context.plain.slice(0, s.context.shown).join('\n')),
     ],
@@ -138,14 +149,14 @@ function renderWiki(s: Shown): string {
   field('Description:', s.description);
   lines.push(`[${ALERT_LINK_TEXT}|${wikiLinkTarget(s.url)}]`);
   if (s.runbook !== null) {
-    const href = safeHttpUrl(s.runbook);
+    const href = s.runbookHref;
     lines.push(`*Runbook:* ${href === null ? escapeWikiText(s.runbook) : wikiLink(s.runbook, href)}`);
   }
   field('Rule ID:', s.ruleId);
   field('Alert ID:', s.alertId);
   field('Severity:', s.severity);
   field('Tags:', s.tags);
-  if (s.context !== null) {
+  if (s.context !== null && s.context.shown > 0) {
     lines.push('*AlertContext:*', wikiCodeBlock('json', s.context.wiki.slice(0, s.context.shown).join('\n')));
   }
   if (s.note !== null) lines.push(`${escapeWikiText(s.note)}[alertsync|${wikiLinkTarget(s.url)}].`);
@@ -189,11 +200,12 @@ export function buildIssueDescription(input: IssueDescriptionInput, options: Iss
   const tags = input.tags.map(oneLine).filter((t) => t !== '');
   const s: Shown = {
     url,
-    description: orNull(normaliseNewlines(input.description ?? '').trim()),
+    description: orNull(clean(input.description ?? '').trim()),
     runbook: orNull(oneLine(input.runbook ?? '')),
+    runbookHref: safeHttpUrl((input.runbook ?? '').trim()),
     ruleId: orNull(oneLine(input.ruleId ?? '')),
-    alertId: input.alertId,
-    severity: input.severity,
+    alertId: oneLine(input.alertId),
+    severity: oneLine(input.severity),
     tags: tags.length > 0 ? tags.join(', ') : null,
     context,
     note: null,
@@ -221,12 +233,12 @@ export function buildIssueDescription(input: IssueDescriptionInput, options: Iss
   for (const key of ['description', 'tags', 'runbook', 'ruleId'] as const) {
     const value = s[key];
     if (value === null) continue;
-    const parts = graphemes(value);
-    const keep = largest(0, parts.length - 1, (n) => {
-      s[key] = parts.slice(0, n).join('').trimEnd() + ELLIPSIS;
+    const cut = (units: number) => prefixWithin(value, units).trimEnd() + ELLIPSIS;
+    const keep = largest(0, value.length - 1, (n) => {
+      s[key] = cut(n);
       return fits();
     });
-    s[key] = parts.slice(0, Math.max(keep, 0)).join('').trimEnd() + ELLIPSIS;
+    s[key] = cut(Math.max(keep, 0));
     if (keep >= 0) return result(true);
   }
   // 3. Last resort: a long alert id is shown cut (the link keeps the whole id).

@@ -27,7 +27,7 @@ const WIKI_TEXT_PATTERN = new RegExp(
     String.raw`(?<=^[ \t]*)h(?=[1-6]\.)`, // heading at line start
     String.raw`(?<=^[ \t]*)b(?=q\.)`, // bq. at line start
     String.raw`:(?=\/\/)`, // scheme://  (auto-links)
-    String.raw`(?<=\bmailto):`, // mailto: (auto-links)
+    String.raw`(?<=mailto):`, // mailto: (auto-links), even glued to a preceding word
     String.raw`[:;](?=[()PDpd])`, // :) :( :P :D ;)
     String.raw`\((?=(?:y|n|i|\/|x|on|off|flag|flagoff|[*!+\-?][rgby]?)\))`, // (y) (n) (i) (/) (x) (on) (*r) ...
   ].join('|'),
