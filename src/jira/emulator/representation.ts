@@ -257,7 +257,15 @@ export function changelogJson(r: RenderContext, issue: Issue): Record<string, un
       id: h.id,
       author: userRef(r, h.authorId),
       created: jiraTime(h.created),
-      items: h.items.map((i) => ({ ...i })),
+      // REST leaves out null values and the webhook-only tmp*AccountId keys (ChangeDetails schema)
+      items: h.items.map((i) => {
+        const out: Record<string, string> = {};
+        for (const k of ['field', 'fieldtype', 'fieldId', 'from', 'fromString', 'to', 'toString'] as const) {
+          const v = i[k];
+          if (typeof v === 'string') out[k] = v;
+        }
+        return out;
+      }),
     })),
   };
 }
