@@ -18,27 +18,26 @@
 // - Comparison is exact and case-sensitive (severities and types are upper-case enums; log type
 //   names such as "AWS.CloudTrail" are identifiers).
 
-export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const ALERT_TYPES = ['RULE', 'POLICY', 'SCHEDULED_RULE', 'SYSTEM_ERROR', 'RULE_ERROR'] as const;
-export type AlertType = (typeof ALERT_TYPES)[number];
+import type { AlertType, Severity } from '../alerts/alert.js';
 
 /** The parts of an alert that routing looks at. */
 export interface RoutableAlert {
-  severity: Severity | string;
-  type: AlertType | string;
+  severity: Severity;
+  type: AlertType;
   logTypes: readonly string[];
 }
 
-/** A destination's routing filter. An empty list means "all". */
+/**
+ * A destination's routing filter. An empty list means "all". Lists are plain strings so that a
+ * stored filter is matched as it is (an unknown value simply matches nothing).
+ */
 export interface RoutingFilter {
   severities: readonly string[];
   alertTypes: readonly string[];
   logTypes: readonly string[];
 }
 
-/** The parts of a destination that routing looks at. */
+/** The parts of a destination that routing looks at (the domain `Destination` fits it). */
 export interface RoutableDestination extends RoutingFilter {
   id: string;
   enabled: boolean;

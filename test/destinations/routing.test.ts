@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { AlertType, Severity } from '../../src/alerts/alert.js';
+import type { Destination } from '../../src/destinations/destination.js';
 import { matchesFilter, routeAlert, type RoutableDestination } from '../../src/destinations/routing.js';
 
 // Every expectation below is written out by hand; none is computed by the code under test.
 // Columns: alert severity, alert type, alert log types | filter severities, alert types, log types | expected.
-type Row = [string, string, string[], string[], string[], string[], boolean];
+type Row = [Severity, AlertType, string[], string[], string[], string[], boolean];
 
 const CT = 'AWS.CloudTrail';
 const GD = 'AWS.GuardDuty';
@@ -96,11 +98,11 @@ test('matchesFilter: literal table', async (t) => {
 
 test('the table covers every severity and every type as both a match and a non-match', () => {
   // Coverage of the literal table itself (a guard against the table shrinking), not of the code.
-  for (const sev of ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']) {
+  for (const sev of ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const) {
     assert.ok(rows.some((r) => r[0] === sev && r[6]), `${sev} as a match`);
     assert.ok(rows.some((r) => r[0] === sev && !r[6]), `${sev} as a non-match`);
   }
-  for (const type of ['RULE', 'POLICY', 'SCHEDULED_RULE', 'SYSTEM_ERROR', 'RULE_ERROR']) {
+  for (const type of ['RULE', 'POLICY', 'SCHEDULED_RULE', 'SYSTEM_ERROR', 'RULE_ERROR'] as const) {
     assert.ok(rows.some((r) => r[1] === type && r[6]), `${type} as a match`);
     assert.ok(rows.some((r) => r[1] === type && !r[6]), `${type} as a non-match`);
   }
@@ -126,7 +128,7 @@ const destinations: RoutableDestination[] = [
 ];
 
 // Columns: alert severity, type, log types | expected destination ids, in the input order.
-const routes: Array<[string, string, string[], string[]]> = [
+const routes: Array<[Severity, AlertType, string[], string[]]> = [
   ['INFO', 'RULE', [], ['all']],
   ['INFO', 'RULE', [OK], ['all', 'okta-info']],
   ['INFO', 'SCHEDULED_RULE', [OK, CT], ['all', 'rules-cloudtrail', 'okta-info']],
@@ -162,4 +164,13 @@ test('routeAlert: keeps the input order and returns [] when nothing is enabled',
     [],
   );
   assert.deepEqual(routeAlert({ severity: 'HIGH', type: 'RULE', logTypes: [CT] }, []), []);
+});
+
+// Compile-time check (tsc): the domain Destination can be passed to routeAlert as it is.
+export const destinationIsRoutable = (ds: Destination[]): string[] =>
+  routeAlert({ severity: 'HIGH', type: 'RULE', logTypes: [] }, ds);
+
+test('the domain Destination shape is accepted as it is', () => {
+  const stored = { id: 'x', name: 'Jira', enabled: true, severities: ['HIGH'] as Severity[], alertTypes: [] as AlertType[], logTypes: [] };
+  assert.deepEqual(routeAlert({ severity: 'HIGH', type: 'RULE', logTypes: [] }, [stored]), ['x']);
 });
