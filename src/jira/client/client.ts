@@ -1,0 +1,318 @@
+// The Jira Cloud REST v3 client: a factory returning plain async functions over Node's global fetch.
+//
+// Every call goes through `call()`, which owns the safety rules and the one error mapping:
+// - Basic auth `email:apiToken`, never logged, never in an error (messages are scrubbed as well);
+// - a timeout per call (AbortSignal.timeout) covering the request and the whole answer;
+// - `redirect: 'manual'`: a 3xx is an error, so credentials never follow a redirect;
+// - unless `allowInsecure`: https only and public addresses only, checked at connect time;
+// - success is validated: JSON content type where a body is expected and the attributes callers
+//   rely on (normalize.ts), so a proxy's HTML login page answered with 200 is not a success.
+import { Agent } from 'undici';
+import { RefusedAddressError, checkBaseUrl, publicOnlyLookup } from './address.js';
+import { JiraError, answeredMessage, isJsonContentType, jiraMessagesFrom, kindForStatus, parseRetryAfter } from './errors.js';
+import * as N from './normalize.js';
+import type {
+  AdfDocument,
+  CreateIssueFields,
+  JiraClient,
+  JiraClientOptions,
+  JiraErrorKind,
+  JiraIssue,
+  JiraIssueType,
+  SearchAllOptions,
+  SearchJqlPage,
+  SearchJqlParams,
+} from './types.js';
+
+const DEFAULT_USER_AGENT = 'alertsync-jira-client/0.1';
+const SEARCH_PAGE_SIZE = 100;
+const SEARCH_MAX_ISSUES = 1000;
+const ISSUE_TYPE_PAGE_SIZE = 50;
+const ISSUE_TYPE_MAX_PAGES = 20;
+
+type Query = Record<string, string | number | undefined>;
+
+interface CallSpec<T> {
+  operation: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Query;
+  /** JSON request body; `undefined` sends none. */
+  body?: unknown;
+  /** Parses the JSON answer; absent = no body expected (204 and friends), anything is ignored. */
+  parse?: (json: unknown) => T;
+}
+
+const seg = (s: string): string => encodeURIComponent(s);
+
+export function createJiraClient(opts: JiraClientOptions): JiraClient {
+  const site = checkBaseUrl(opts.baseUrl, opts.allowInsecure);
+  const token = Buffer.from(`${opts.email}:${opts.apiToken}`, 'utf8').toString('base64');
+  const authorization = `Basic ${token}`;
+  // Strings that must never leave the client in a message (Jira or a proxy could echo them).
+  const secrets = [token, opts.apiToken].filter((s) => s.length >= 6);
+  const scrub = (s: string): string => secrets.reduce((acc, secret) => acc.split(secret).join('[redacted]'), s);
+  const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
+  const agent = new Agent({
+    connect: opts.allowInsecure ? {} : { lookup: publicOnlyLookup },
+    keepAliveTimeout: 30_000,
+  });
+  let closed = false;
+
+  function report(operation: string, method: string, path: string, status: number | null, started: number, errorKind?: JiraErrorKind): void {
+    if (!opts.onRequest) return;
+    const info = { method, path, operation, status, durationMs: Math.round(performance.now() - started) };
+    try {
+      opts.onRequest(errorKind === undefined ? info : { ...info, errorKind });
+    } catch {
+      // a broken observer must not change the outcome of the call
+    }
+  }
+
+  function fail(operation: string, kind: JiraErrorKind, status: number | null, message: string, jiraMessages: string[] = [], retryAfterMs: number | null = null): JiraError {
+    return new JiraError({ kind, status, operation, message: scrub(message), jiraMessages: jiraMessages.map(scrub), retryAfterMs });
+  }
+
+  /** fetch's TypeError hides the reason in `cause`; name it without quoting anything sensitive. */
+  function transportError(operation: string, err: unknown): JiraError {
+    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+      return fail(operation, 'timeout', null, `Jira did not answer within ${opts.timeoutMs} ms`);
+    }
+    let cause: unknown = err;
+    const codes: string[] = [];
+    for (let depth = 0; depth < 5 && cause instanceof Error; depth++) {
+      if (cause instanceof RefusedAddressError) {
+        // A configuration problem, not a transient one: retrying cannot make the address public.
+        return fail(operation, 'invalid', null, `${cause.message}; only public addresses are allowed for a Jira site`);
+      }
+      if (cause.name === 'TimeoutError' || cause.name === 'AbortError') {
+        return fail(operation, 'timeout', null, `Jira did not answer within ${opts.timeoutMs} ms`);
+      }
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (typeof code === 'string') codes.push(code);
+      cause = cause.cause;
+    }
+    const code = codes.find((c) => !c.startsWith('UND_ERR_')) ?? codes[0];
+    const host = typeof site === 'string' ? 'Jira' : site.host;
+    return fail(operation, 'network', null, `Could not reach Jira at ${host}${code ? ` (${code})` : ''}`);
+  }
+
+  async function call<T>(spec: CallSpec<T>): Promise<T> {
+    const { operation, method, path } = spec;
+    const started = performance.now();
+    if (typeof site === 'string') {
+      const e = fail(operation, 'invalid', null, site);
+      report(operation, method, path, null, started, e.kind);
+      throw e;
+    }
+    if (closed) {
+      const e = fail(operation, 'unexpected', null, 'the Jira client has been closed');
+      report(operation, method, path, null, started, e.kind);
+      throw e;
+    }
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) qs.set(k, String(v));
+    const url = `${site.base}${path}${qs.size > 0 ? `?${qs.toString()}` : ''}`;
+    const headers: Record<string, string> = { authorization, accept: 'application/json', 'user-agent': userAgent };
+    let payload: string | undefined;
+    if (spec.body !== undefined) {
+      payload = JSON.stringify(spec.body);
+      headers['content-type'] = 'application/json';
+    }
+
+    let status: number | null = null;
+    let result: T;
+    try {
+      result = await (async (): Promise<T> => {
+        const signal = AbortSignal.timeout(opts.timeoutMs);
+        let res: Response;
+        let text: string;
+        try {
+          res = await fetch(url, { method, headers, body: payload, redirect: 'manual', signal, dispatcher: agent } as RequestInit);
+          status = res.status;
+          text = await res.text();
+        } catch (err) {
+          throw transportError(operation, err);
+        }
+        const contentType = res.headers.get('content-type');
+
+        if (status >= 300 && status < 400) {
+          const location = res.headers.get('location');
+          let target = 'another address';
+          if (location !== null) {
+            try {
+              target = new URL(location, url).host;
+            } catch {
+              target = 'an unparsable address';
+            }
+          }
+          // Permanent: a redirect means the base URL is wrong or something fronts Jira; fix the configuration.
+          throw fail(operation, 'unexpected', status, `Jira answered ${status}: redirect to ${target} refused (credentials are never sent to a redirect target; check the base URL)`);
+        }
+
+        if (status < 200 || status >= 300) {
+          const messages = jiraMessagesFrom(contentType, text);
+          const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+          throw fail(operation, kindForStatus(status), status, answeredMessage(status, messages), messages, retryAfterMs);
+        }
+
+        if (!spec.parse) return undefined as T;
+        // Success must look like Jira. `unexpected` is permanent on purpose: an HTML page or a body
+        // without the attributes Jira always sends means a proxy, a login page or a wrong base URL
+        // answered instead of Jira; repeating the call cannot fix that, an operator has to.
+        if (!isJsonContentType(contentType)) {
+          throw fail(operation, 'unexpected', status, `Jira answered ${status} with ${contentType ?? 'no content type'} instead of JSON (a proxy or login page in the way? check the base URL)`);
+        }
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          throw fail(operation, 'unexpected', status, `Jira answered ${status} with a body that is not valid JSON`);
+        }
+        try {
+          return spec.parse(json);
+        } catch (err) {
+          if (err instanceof N.ShapeError) throw fail(operation, 'unexpected', status, `Jira answered ${status} but ${err.message}`);
+          throw err;
+        }
+      })();
+    } catch (err) {
+      report(operation, method, path, status, started, err instanceof JiraError ? err.kind : 'unexpected');
+      throw err;
+    }
+    report(operation, method, path, status, started);
+    return result;
+  }
+
+  const issuePath = (idOrKey: string): string => `/rest/api/3/issue/${seg(idOrKey)}`;
+
+  async function searchJql(p: SearchJqlParams): Promise<SearchJqlPage> {
+    const body: Record<string, unknown> = { jql: p.jql, fields: p.fields };
+    if (p.maxResults !== undefined) body.maxResults = p.maxResults;
+    if (p.nextPageToken !== undefined) body.nextPageToken = p.nextPageToken;
+    return call({ operation: 'searchJql', method: 'POST', path: '/rest/api/3/search/jql', body, parse: N.searchPage });
+  }
+
+  return {
+    myself: () => call({ operation: 'myself', method: 'GET', path: '/rest/api/3/myself', parse: N.user }),
+
+    createIssue: (fields: CreateIssueFields) =>
+      call({ operation: 'createIssue', method: 'POST', path: '/rest/api/3/issue', body: { fields }, parse: N.createdIssue }),
+
+    getIssue: (idOrKey: string, fields?: string[]) =>
+      call({
+        operation: 'getIssue',
+        method: 'GET',
+        path: issuePath(idOrKey),
+        query: { fields: fields === undefined ? undefined : fields.join(',') },
+        parse: N.fullIssue,
+      }),
+
+    searchJql,
+
+    async searchAll(jql: string, fields: string[], options: SearchAllOptions = {}): Promise<JiraIssue[]> {
+      const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
+      const maxIssues = options.maxIssues ?? SEARCH_MAX_ISSUES;
+      const out: JiraIssue[] = [];
+      const seen = new Set<string>();
+      let token: string | undefined;
+      for (;;) {
+        const page = await searchJql({ jql, fields, maxResults: pageSize, nextPageToken: token });
+        out.push(...page.issues);
+        if (out.length > maxIssues) {
+          throw fail('searchAll', 'unexpected', 200, `the search matched more than ${maxIssues} issues; narrow the JQL`);
+        }
+        if (page.nextPageToken === undefined) return out;
+        if (seen.has(page.nextPageToken) || page.issues.length === 0) {
+          throw fail('searchAll', 'unexpected', 200, 'Jira returned a page token it had returned before (or an empty page with a token); stopped paging');
+        }
+        seen.add(page.nextPageToken);
+        token = page.nextPageToken;
+      }
+    },
+
+    getTransitions: (idOrKey: string) =>
+      call({
+        operation: 'getTransitions',
+        method: 'GET',
+        path: `${issuePath(idOrKey)}/transitions`,
+        query: { expand: 'transitions.fields' },
+        parse: N.transitions,
+      }),
+
+    transitionIssue: (idOrKey: string, transitionId: string, fields?: Record<string, unknown>) =>
+      call<void>({
+        operation: 'transitionIssue',
+        method: 'POST',
+        path: `${issuePath(idOrKey)}/transitions`,
+        body: fields === undefined ? { transition: { id: transitionId } } : { transition: { id: transitionId }, fields },
+      }),
+
+    assignIssue: (idOrKey: string, accountId: string | null) =>
+      call<void>({ operation: 'assignIssue', method: 'PUT', path: `${issuePath(idOrKey)}/assignee`, body: { accountId } }),
+
+    addComment: (idOrKey: string, body: AdfDocument) =>
+      call({ operation: 'addComment', method: 'POST', path: `${issuePath(idOrKey)}/comment`, body: { body }, parse: N.comment }),
+
+    updateComment: (idOrKey: string, commentId: string, body: AdfDocument) =>
+      call({
+        operation: 'updateComment',
+        method: 'PUT',
+        path: `${issuePath(idOrKey)}/comment/${seg(commentId)}`,
+        body: { body },
+        parse: N.comment,
+      }),
+
+    deleteComment: (idOrKey: string, commentId: string) =>
+      call<void>({ operation: 'deleteComment', method: 'DELETE', path: `${issuePath(idOrKey)}/comment/${seg(commentId)}` }),
+
+    findAssignableUsers: ({ project, query, maxResults }) =>
+      call({
+        operation: 'findAssignableUsers',
+        method: 'GET',
+        path: '/rest/api/3/user/assignable/search',
+        query: { project, query, maxResults },
+        parse: N.users,
+      }),
+
+    searchUsers: (query: string) =>
+      call({ operation: 'searchUsers', method: 'GET', path: '/rest/api/3/user/search', query: { query }, parse: N.users }),
+
+    getPriorities: () => call({ operation: 'getPriorities', method: 'GET', path: '/rest/api/3/priority', parse: N.priorities }),
+
+    async getProjectIssueTypes(projectIdOrKey: string): Promise<JiraIssueType[]> {
+      const out: JiraIssueType[] = [];
+      for (let pageNo = 0; pageNo < ISSUE_TYPE_MAX_PAGES; pageNo++) {
+        const page = await call({
+          operation: 'getProjectIssueTypes',
+          method: 'GET',
+          path: `/rest/api/3/issue/createmeta/${seg(projectIdOrKey)}/issuetypes`,
+          query: { startAt: out.length, maxResults: ISSUE_TYPE_PAGE_SIZE },
+          parse: N.issueTypePage,
+        });
+        out.push(...page.issueTypes);
+        const done = page.issueTypes.length === 0 || (page.total !== null ? out.length >= page.total : page.issueTypes.length < ISSUE_TYPE_PAGE_SIZE);
+        if (done) return out;
+      }
+      return out;
+    },
+
+    async setIssueProperty(idOrKey: string, key: string, value: unknown): Promise<void> {
+      if (JSON.stringify(value) === undefined) {
+        throw fail('setIssueProperty', 'invalid', null, 'an issue property value must be JSON (got undefined or a function)');
+      }
+      await call<void>({
+        operation: 'setIssueProperty',
+        method: 'PUT',
+        path: `${issuePath(idOrKey)}/properties/${seg(key)}`,
+        body: value,
+      });
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await agent.close();
+    },
+  };
+}

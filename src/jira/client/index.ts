@@ -1,0 +1,4 @@
+// Public surface of the Jira Cloud REST client.
+export { createJiraClient } from './client.js';
+export { JiraError } from './errors.js';
+export type * from './types.js';

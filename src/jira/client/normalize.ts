@@ -1,0 +1,173 @@
+// Jira JSON → the client's types. Each function checks the attributes a caller relies on and
+// throws ShapeError naming the first one missing; the client turns that into JiraError `unexpected`.
+import type {
+  AdfDocument,
+  CreatedIssue,
+  JiraComment,
+  JiraIssue,
+  JiraIssueType,
+  JiraPriority,
+  JiraStatus,
+  JiraTransition,
+  JiraUser,
+  SearchJqlPage,
+} from './types.js';
+
+export class ShapeError extends Error {
+  constructor(what: string) {
+    super(what);
+    this.name = 'ShapeError';
+  }
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown, what: string): Obj {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ShapeError(`${what} is not an object`);
+  return v as Obj;
+}
+
+function arr(v: unknown, what: string): unknown[] {
+  if (!Array.isArray(v)) throw new ShapeError(`${what} is not an array`);
+  return v;
+}
+
+/** Jira ids are strings in v3, but a number is accepted and turned into its decimal text. */
+function id(v: unknown, what: string): string {
+  if (typeof v === 'string' && v !== '') return v;
+  if (typeof v === 'number' && Number.isInteger(v)) return String(v);
+  throw new ShapeError(`${what} is missing`);
+}
+
+function str(v: unknown, what: string): string {
+  if (typeof v !== 'string') throw new ShapeError(`${what} is missing`);
+  return v;
+}
+
+const optStr = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+export function createdIssue(v: unknown): CreatedIssue {
+  const o = obj(v, 'the created issue');
+  return { id: id(o.id, 'the created issue id'), key: str(o.key, 'the created issue key') };
+}
+
+export function user(v: unknown): JiraUser {
+  const o = obj(v, 'a user');
+  return {
+    accountId: id(o.accountId, 'a user accountId'),
+    accountType: optStr(o.accountType) ?? '',
+    displayName: optStr(o.displayName) ?? '',
+    active: o.active !== false,
+    emailAddress: optStr(o.emailAddress) || null,
+    timeZone: optStr(o.timeZone),
+  };
+}
+
+export function users(v: unknown): JiraUser[] {
+  return arr(v, 'the user list').map(user);
+}
+
+export function status(v: unknown): JiraStatus {
+  const o = obj(v, 'a status');
+  const cat = o.statusCategory !== null && typeof o.statusCategory === 'object' ? (o.statusCategory as Obj) : {};
+  return { id: id(o.id, 'a status id'), name: optStr(o.name) ?? '', category: optStr(cat.key) ?? 'undefined' };
+}
+
+export function issue(v: unknown): JiraIssue {
+  const o = obj(v, 'an issue');
+  const fields = o.fields === undefined ? {} : obj(o.fields, 'the issue fields');
+  const out: JiraIssue = { id: id(o.id, 'an issue id'), key: optStr(o.key) ?? '', fields };
+  if (typeof fields.summary === 'string') out.summary = fields.summary;
+  if (fields.status !== undefined && fields.status !== null) out.status = status(fields.status);
+  if (fields.assignee !== undefined) out.assignee = fields.assignee === null ? null : user(fields.assignee);
+  if (Array.isArray(fields.labels)) out.labels = fields.labels.filter((l): l is string => typeof l === 'string');
+  if (fields.priority !== undefined) {
+    out.priority = fields.priority === null ? null : (() => {
+      const p = obj(fields.priority, 'the issue priority');
+      return { id: id(p.id, 'the priority id'), name: optStr(p.name) ?? '' };
+    })();
+  }
+  if (typeof fields.updated === 'string') out.updated = fields.updated;
+  return out;
+}
+
+/** An issue fetched by id or key must carry its key; search results may be id-only. */
+export function fullIssue(v: unknown): JiraIssue {
+  const i = issue(v);
+  if (i.key === '') throw new ShapeError('the issue key is missing');
+  return i;
+}
+
+export function searchPage(v: unknown): SearchJqlPage {
+  const o = obj(v, 'the search result');
+  const page: SearchJqlPage = { issues: arr(o.issues, 'the search result issues').map(issue) };
+  // isLast wins when present; a token on the last page would only loop.
+  if (typeof o.nextPageToken === 'string' && o.nextPageToken !== '' && o.isLast !== true) page.nextPageToken = o.nextPageToken;
+  return page;
+}
+
+export function transitions(v: unknown): JiraTransition[] {
+  const o = obj(v, 'the transition list');
+  return arr(o.transitions, 'the transitions').map((t) => {
+    const x = obj(t, 'a transition');
+    const required: string[] = [];
+    if (x.fields !== null && typeof x.fields === 'object') {
+      for (const [fieldId, meta] of Object.entries(x.fields as Obj)) {
+        if (meta !== null && typeof meta === 'object' && (meta as Obj).required === true) required.push(fieldId);
+      }
+    }
+    return {
+      id: id(x.id, 'a transition id'),
+      name: optStr(x.name) ?? '',
+      to: status(x.to),
+      hasScreen: x.hasScreen === true,
+      isAvailable: x.isAvailable !== false,
+      requiredFields: required,
+    };
+  });
+}
+
+function adf(v: unknown): AdfDocument | null {
+  if (v === null || typeof v !== 'object') return null;
+  const o = v as Obj;
+  return o.type === 'doc' && Array.isArray(o.content) ? (v as AdfDocument) : null;
+}
+
+export function comment(v: unknown): JiraComment {
+  const o = obj(v, 'the comment');
+  return {
+    id: id(o.id, 'the comment id'),
+    body: adf(o.body),
+    author: o.author === undefined || o.author === null ? null : user(o.author),
+    created: optStr(o.created) ?? '',
+    updated: optStr(o.updated) ?? '',
+  };
+}
+
+export function priorities(v: unknown): JiraPriority[] {
+  return arr(v, 'the priority list').map((p) => {
+    const o = obj(p, 'a priority');
+    return { id: id(o.id, 'a priority id'), name: optStr(o.name) ?? '', isDefault: o.isDefault === true };
+  });
+}
+
+export interface IssueTypePage {
+  issueTypes: JiraIssueType[];
+  startAt: number;
+  total: number | null;
+}
+
+/** PageOfCreateMetaIssueTypes. Jira has used both `issueTypes` and `values` for the list. */
+export function issueTypePage(v: unknown): IssueTypePage {
+  const o = obj(v, 'the issue type page');
+  const list = o.issueTypes ?? o.values;
+  const issueTypes = arr(list, 'the issue types').map((t) => {
+    const x = obj(t, 'an issue type');
+    return { id: id(x.id, 'an issue type id'), name: optStr(x.name) ?? '', subtask: x.subtask === true };
+  });
+  return {
+    issueTypes,
+    startAt: typeof o.startAt === 'number' ? o.startAt : 0,
+    total: typeof o.total === 'number' ? o.total : null,
+  };
+}

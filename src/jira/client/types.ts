@@ -1,0 +1,197 @@
+// Types of the Jira Cloud REST client: one type per concept. Everything the client returns is
+// normalised from Jira's JSON at the edge (normalize.ts); callers never see raw Jira payloads except
+// the `fields` map of an issue, whose content depends on the fields they asked for.
+
+/** What went wrong, as the delivery worker needs to know it. See errors.ts for the mapping. */
+export type JiraErrorKind =
+  | 'network'
+  | 'timeout'
+  | 'rate_limited'
+  | 'server'
+  | 'auth'
+  | 'forbidden'
+  | 'not_found'
+  | 'invalid'
+  | 'conflict'
+  | 'unexpected';
+
+/** One finished HTTP exchange (or attempt), reported to `onRequest` for logs and metrics. */
+export interface JiraRequestInfo {
+  method: string;
+  /** Path without the query string (queries can carry e-mail addresses and JQL). */
+  path: string;
+  /** Low-cardinality name of the client method, e.g. `createIssue`: use it as a metrics label. */
+  operation: string;
+  /** HTTP status, or null when no response arrived (network error, timeout, refused address). */
+  status: number | null;
+  durationMs: number;
+  errorKind?: JiraErrorKind;
+}
+
+export interface JiraClientOptions {
+  /** Site URL, e.g. https://acme.atlassian.net (an optional path prefix is kept). */
+  baseUrl: string;
+  email: string;
+  apiToken: string;
+  /** Per-call limit, from sending the request to reading the whole answer. */
+  timeoutMs: number;
+  /**
+   * Lifts the safety rules for tests and the local emulator: allows http:// base URLs and
+   * loopback/private/link-local addresses. Never set it for a real site.
+   */
+  allowInsecure: boolean;
+  userAgent?: string;
+  /** Called once per call; exceptions thrown by it are swallowed. Never receives credentials. */
+  onRequest?: (info: JiraRequestInfo) => void;
+}
+
+/** Any ADF node; the client passes documents through unchanged. */
+export interface AdfNode {
+  type: string;
+}
+
+/** An Atlassian Document Format document (REST v3 descriptions and comment bodies). */
+export interface AdfDocument {
+  type: 'doc';
+  version: 1;
+  content: readonly AdfNode[];
+}
+
+export type ProjectRef = { key: string } | { id: string };
+export type IssueTypeRef = { id: string } | { name: string };
+export type PriorityRef = { id: string } | { name: string };
+
+/** The `fields` object of POST /rest/api/3/issue. Other field ids (custom fields) go in as given. */
+export interface CreateIssueFields {
+  project: ProjectRef;
+  issuetype: IssueTypeRef;
+  summary: string;
+  description?: AdfDocument;
+  labels?: string[];
+  priority?: PriorityRef;
+  assignee?: { accountId: string } | null;
+  [customFieldId: `customfield_${string}`]: unknown;
+}
+
+export interface CreatedIssue {
+  id: string;
+  key: string;
+}
+
+/** A Jira user as far as alertsync cares. Identity is the accountId; the e-mail is often hidden. */
+export interface JiraUser {
+  accountId: string;
+  /** `atlassian`, `app` or `customer`; empty when Jira did not say. */
+  accountType: string;
+  displayName: string;
+  active: boolean;
+  /** null when the user's profile hides it (the common case on Cloud). */
+  emailAddress: string | null;
+  timeZone: string | null;
+}
+
+export interface JiraStatus {
+  id: string;
+  name: string;
+  /** Status category key: `new` (To Do), `indeterminate` (In Progress), `done`; `undefined` if none. */
+  category: string;
+}
+
+/**
+ * An issue. `fields` is Jira's map for the fields that were asked for, unchanged; the common ones
+ * are also parsed into typed attributes (undefined when not requested or not present).
+ */
+export interface JiraIssue {
+  id: string;
+  key: string;
+  fields: Record<string, unknown>;
+  summary?: string;
+  status?: JiraStatus;
+  /** null = unassigned. */
+  assignee?: JiraUser | null;
+  labels?: string[];
+  priority?: { id: string; name: string } | null;
+  /** Jira timestamp text, e.g. 2026-11-25T10:00:00.000+0000. */
+  updated?: string;
+}
+
+export interface SearchJqlParams {
+  jql: string;
+  /** Jira returns only ids unless fields are asked for. */
+  fields: string[];
+  maxResults?: number;
+  nextPageToken?: string;
+}
+
+export interface SearchJqlPage {
+  issues: JiraIssue[];
+  /** Absent on the last page. */
+  nextPageToken?: string;
+}
+
+export interface SearchAllOptions {
+  /** Page size, default 100. */
+  pageSize?: number;
+  /** Upper bound on issues collected; more matches → JiraError `unexpected`. Default 1000. */
+  maxIssues?: number;
+}
+
+export interface JiraTransition {
+  /** The id to POST, not the target status id. */
+  id: string;
+  name: string;
+  to: JiraStatus;
+  hasScreen: boolean;
+  isAvailable: boolean;
+  /** Field ids the transition screen requires (e.g. `resolution`). */
+  requiredFields: string[];
+}
+
+export interface JiraComment {
+  id: string;
+  /** ADF in REST v3; null if Jira sent something else. */
+  body: AdfDocument | null;
+  author: JiraUser | null;
+  created: string;
+  updated: string;
+}
+
+export interface JiraPriority {
+  id: string;
+  name: string;
+  isDefault: boolean;
+}
+
+export interface JiraIssueType {
+  id: string;
+  name: string;
+  subtask: boolean;
+}
+
+export interface AssignableUsersQuery {
+  project: string;
+  query: string;
+  maxResults?: number;
+}
+
+export interface JiraClient {
+  myself(): Promise<JiraUser>;
+  createIssue(fields: CreateIssueFields): Promise<CreatedIssue>;
+  getIssue(idOrKey: string, fields?: string[]): Promise<JiraIssue>;
+  searchJql(params: SearchJqlParams): Promise<SearchJqlPage>;
+  searchAll(jql: string, fields: string[], options?: SearchAllOptions): Promise<JiraIssue[]>;
+  getTransitions(idOrKey: string): Promise<JiraTransition[]>;
+  transitionIssue(idOrKey: string, transitionId: string, fields?: Record<string, unknown>): Promise<void>;
+  /** null unassigns. */
+  assignIssue(idOrKey: string, accountId: string | null): Promise<void>;
+  addComment(idOrKey: string, body: AdfDocument): Promise<JiraComment>;
+  updateComment(idOrKey: string, commentId: string, body: AdfDocument): Promise<JiraComment>;
+  deleteComment(idOrKey: string, commentId: string): Promise<void>;
+  findAssignableUsers(q: AssignableUsersQuery): Promise<JiraUser[]>;
+  searchUsers(query: string): Promise<JiraUser[]>;
+  getPriorities(): Promise<JiraPriority[]>;
+  getProjectIssueTypes(projectIdOrKey: string): Promise<JiraIssueType[]>;
+  setIssueProperty(idOrKey: string, key: string, value: unknown): Promise<void>;
+  /** Closes the client's connection pool. Calls after close fail. */
+  close(): Promise<void>;
+}
