@@ -185,6 +185,7 @@ test('escapeWikiText: literal expectations', () => {
   assert.equal(escapeWikiText('mailto:a@b.c'), 'mailto&#58;a@b.c');
   assert.equal(escapeWikiText(':) (y) (on) ;P'), '&#58;) &#40;y) &#40;on) &#59;P');
   assert.equal(escapeWikiText('a\r\nb\rc'), 'a\nb\nc');
+  assert.equal(escapeWikiText('a\u0085h1. b\u2028bq. c\u2029\fh2. d'), 'a\n&#104;1. b\n&#98;q. c\n\f&#104;2. d');
   assert.equal(escapeWikiText('plain text, 100% ok. 🚨'), 'plain text, 100% ok. 🚨');
 });
 
@@ -416,7 +417,7 @@ const FRAGMENTS = [
   '{noformat}', '{', '}', '{{mono}}', '\\', '\\\\', 'h1. ', 'bq. ', '\n', '\r\n', '\r', '*', '_', '-', '+', '^', '~',
   '?', '??', '#', '@here', '@admin', 'https://evil.example/', 'http://x', 'mailto:x@y', 'file:///etc/passwd',
   'javascript:alert(1)', ':)', '(y)', '(on)', '(*r)', '🚨', '👩‍💻', '🏳️‍🌈', '\u200b', '\ud800', '\udc00', ' ', '  ', '\t',
-  'a', 'Z', '0', 'é', 'e\u0301', '&#91;', '&amp;', '<b>', '\u0000', '----', '"', "'", '%', '%7B', '\u2028',
+  'a', 'Z', '0', 'é', 'e\u0301', '\u0085', '\u2029', '\f', '&#91;', '&amp;', '<b>', '\u0000', '----', '"', "'", '%', '%7B', '\u2028',
 ];
 
 function randomString(rand: () => number, maxParts = 12): string {
@@ -474,7 +475,8 @@ function unescapedMarkup(raw: string): string[] {
     if ('*_-+^~?{}[]|!#'.includes(c)) found.push(`${c}@${i}`);
   }
   if (/\w:\/\//.test(line)) found.push('auto-link');
-  if (/^\s*(?:h[1-6]|bq)\./i.test(line)) found.push('line-start block');
+  if (/^[ \t\f\v]*(?:h[1-6]|bq)\./i.test(line)) found.push('line-start block');
+  if (/[\r\u0085\u2028\u2029]/.test(line)) found.push('line end other than LF');
   if (/mailto:/i.test(line)) found.push('mailto');
   return found;
 }

@@ -99,7 +99,7 @@ export function link(t: string, href: string, marks: ReadonlyArray<Maybe<AdfMark
 export const hardBreak = (): AdfHardBreak => ({ type: 'hardBreak' });
 
 /**
- * Text with line breaks: each `\n` (after normalising CRLF/CR) becomes a hardBreak; empty lines
+ * Text with line breaks: each line end (see `normaliseNewlines`) becomes a hardBreak; empty lines
  * produce no text node.
  */
 export function multiline(t: string, marks: ReadonlyArray<Maybe<AdfMark>> = []): AdfInline[] {
@@ -143,6 +143,10 @@ export function doc(...blocks: Array<Maybe<AdfBlock> | AdfBlock[]>): AdfDoc {
   return { type: 'doc', version: 1, content: blocks.flat().filter(present) };
 }
 
+/**
+ * CRLF, CR, NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029) become LF:
+ * Java regular expressions (Jira's renderer) treat all of them as line ends.
+ */
 export function normaliseNewlines(t: string): string {
-  return t.replace(/\r\n?/g, '\n');
+  return t.replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n');
 }

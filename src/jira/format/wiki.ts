@@ -20,12 +20,14 @@
 // every `{` that starts `code`/`noformat` (any case) is written as the JSON string escape
 // `\u007b`: still valid JSON with the same meaning, and no closing tag can appear.
 
+import { normaliseNewlines } from './adf.js';
+
 const WIKI_TEXT_PATTERN = new RegExp(
   [
     String.raw`[*_\-+^~?{}\[\]|!#]`, // markup characters -> backslash
     String.raw`\\`, // backslash -> &#92;
-    String.raw`(?<=^[ \t]*)h(?=[1-6]\.)`, // heading at line start
-    String.raw`(?<=^[ \t]*)b(?=q\.)`, // bq. at line start
+    String.raw`(?<=^[ \t\f\v]*)h(?=[1-6]\.)`, // heading at line start
+    String.raw`(?<=^[ \t\f\v]*)b(?=q\.)`, // bq. at line start
     String.raw`:(?=\/\/)`, // scheme://  (auto-links)
     String.raw`(?<=mailto):`, // mailto: (auto-links), even glued to a preceding word
     String.raw`[:;](?=[()PDpd])`, // :) :( :P :D ;)
@@ -45,9 +47,12 @@ const REFERENCES: Record<string, string> = {
   '(': '&#40;',
 };
 
-/** Escapes alert text for ordinary (non-code) wiki markup. Newlines are kept (CRLF/CR become LF). */
+/**
+ * Escapes alert text for ordinary (non-code) wiki markup. Line ends are kept, as LF (CRLF, CR,
+ * U+0085, U+2028 and U+2029 all become LF, so every line start is seen and escaped).
+ */
 export function escapeWikiText(t: string): string {
-  return t.replace(/\r\n?/g, '\n').replace(WIKI_TEXT_PATTERN, (m) => REFERENCES[m] ?? `\\${m}`);
+  return normaliseNewlines(t).replace(WIKI_TEXT_PATTERN, (m) => REFERENCES[m] ?? `\\${m}`);
 }
 
 /**
