@@ -30,6 +30,20 @@ export interface AppDeps {
   plugins?: Array<(app: FastifyInstance) => void>;
 }
 
+export interface RouteInfo {
+  method: string;
+  url: string;
+  permission: string;
+  summary: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with the permission it needs: docs/api.md is generated from it. */
+    routeTable: RouteInfo[];
+  }
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -57,6 +71,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(AlertSchema);
   app.addSchema(CommentSchema);
 
+  const routeTable: RouteInfo[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) {
+      if (method === 'HEAD') continue;
+      routeTable.push({ method, url: r.url, permission: r.config?.permission ?? 'public', summary: (r.schema as { summary?: string } | undefined)?.summary ?? '' });
+    }
+  });
   installAuth(app, deps.users);
   healthRoutes(app, deps);
   alertRoutes(app, { alerts: deps.alerts, users: deps.users, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes });

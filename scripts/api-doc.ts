@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logging.js';
+import { createService } from '../src/service.js';
+import { ROLES, may, type Permission } from '../src/users/user.js';
+
+function rolesFor(permission: string): string {
+  if (permission === 'public') return 'anyone (no token)';
+  return ROLES.filter((r) => may(r, permission as Permission)).join(', ');
+}
+
+export async function renderApiDoc(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'alertsync-doc-'));
+  const config = loadConfig({ ALERTSYNC_DATA_DIR: dir, ALERTSYNC_SECRET_KEY: randomBytes(32).toString('base64'), ALERTSYNC_ADMIN_TOKEN: randomBytes(24).toString('hex') });
+  const service = await createService(config, createLogger({ level: 'silent' }));
+  try {
+    const routes = [...service.app.routeTable].filter((r) => r.url.startsWith('/api') || r.url.startsWith('/webhooks')).sort((a, b) => a.url.localeCompare(b.url) || a.method.localeCompare(b.method));
+    const rows = routes.map((r) => `| \`${r.method} ${r.url}\` | ${r.permission} | ${rolesFor(r.permission)} | ${r.summary} |`);
+    return [
+      '# API endpoints and roles',
+      '',
+      'Generated from the route table by `npm run docs:api` (a test fails when it is out of date).',
+      'Every `/api` request carries `Authorization: Bearer <token>`; a missing or bad token is answered 401,',
+      'a role without the permission 403. Errors are `{ "error": { "code", "message", "details" } }`.',
+      'The machine-readable description is `GET /api/openapi.json` (OpenAPI 3.0, generated from the same route schemas).',
+      '',
+      'Roles: **admin** (everything), **analyst** (alerts, comments, dispatch; reads users and destinations),',
+      '**viewer** (read only), **ingest** (may only create alerts: for the tools that send them).',
+      '',
+      '| Endpoint | Permission | Roles | What it does |',
+      '|---|---|---|---|',
+      ...rows,
+      '',
+      '## Limits',
+      '',
+      `- Request body: ${config.maxBodyBytes} bytes (\`ALERTSYNC_MAX_BODY_BYTES\`); \`POST /api/alerts/batch\`: ${config.maxBatchBodyBytes} bytes (\`ALERTSYNC_MAX_BATCH_BODY_BYTES\`). Larger bodies are answered 413.`,
+      `- Alert context: ${config.maxContextBytes} bytes of JSON (\`ALERTSYNC_MAX_CONTEXT_BYTES\`), answered 413 above it.`,
+      '- A batch holds 1 to 1,000 alerts and is stored all or nothing.',
+      '- Title up to 1,000 characters, description 20,000, comment 65,536, up to 100 tags and 50 log types (no spaces).',
+      '- Lists: `limit` 1–500 (default 50); follow `nextCursor` for the next page.',
+      '',
+      '## Origin of changes',
+      '',
+      'Every change to an alert is recorded with its actor and origin: `api`, `console` (requests carrying',
+      '`X-Alertsync-Client: console`) or `destination:<id>` (two-way sync from Jira).',
+      '',
+    ].join('\n');
+  } finally {
+    await service.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
