@@ -220,7 +220,9 @@ export function buildIssueDescription(input: IssueDescriptionInput, options: Iss
   if (s.context !== null) {
     const ctx = s.context;
     s.note = CONTEXT_TRUNCATED_NOTE;
-    const keep = largest(0, ctx.plain.length - 1, (n) => {
+    ctx.shown = 0;
+    // Without any context line it must fit, else no line count will (saves the search).
+    const keep = !fits() ? -1 : largest(0, ctx.plain.length - 1, (n) => {
       ctx.shown = n;
       return fits();
     });

@@ -189,6 +189,13 @@ test('escapeWikiText: literal expectations', () => {
   assert.equal(escapeWikiText('plain text, 100% ok. 🚨'), 'plain text, 100% ok. 🚨');
 });
 
+test('escapeWikiText is linear on long runs of spaces (no backtracking lookbehind)', () => {
+  const spaces = ' '.repeat(200_000);
+  const started = Date.now();
+  assert.equal(escapeWikiText(`${spaces}h1. x ${spaces}`), `${spaces}&#104;1. x ${spaces}`);
+  assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+});
+
 test('jsonForWikiCode keeps JSON meaning and removes every {code / {noformat', () => {
   const value = { '{code}': ['{CODE:json}', '{noformat}', '{Code}', '{x}', '\\{code}'], n: { m: {} } };
   const json = jsonForWikiCode(JSON.stringify(value, null, 2));
