@@ -152,7 +152,11 @@ describe('Jira client against the emulator', () => {
     assert.deepEqual(all.map((i) => i.key).sort(), keys.slice().sort());
     const searches = await requests('POST', '/rest/api/3/search/jql');
     assert.equal(searches.length, 3, 'three pages of at most 2');
-    assert.equal((searches[1]?.body as { nextPageToken?: unknown }).nextPageToken !== undefined, true);
+    const tokens = searches.map((r) => (r.body as { nextPageToken?: unknown }).nextPageToken);
+    assert.equal(tokens[0], undefined, 'the first page is asked without a token');
+    assert.equal(typeof tokens[1], 'string');
+    assert.equal(typeof tokens[2], 'string');
+    assert.notEqual(tokens[1], tokens[2]);
 
     const tooMany = await jiraError(c.searchAll('labels = paged', ['summary'], { pageSize: 2, maxIssues: 3 }));
     assert.equal(tooMany.kind, 'unexpected');
@@ -395,7 +399,7 @@ describe('safety', () => {
     const target = await scriptedServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"accountId":"x"}'));
     const origin = await scriptedServer((_req, res) => res.writeHead(302, { location: `${target.url}/rest/api/3/myself` }).end());
     try {
-      const c = client({ baseUrl: origin.url });
+      const c = client({ baseUrl: origin.url, userAgent: 'alertsync-test/1' });
       const err = await jiraError(c.myself());
       assert.equal(err.kind, 'unexpected');
       assert.equal(err.status, 302);
@@ -403,6 +407,7 @@ describe('safety', () => {
       assert.match(err.message, new RegExp(`^Jira answered 302: redirect to ${target.host.replace(/\./g, '\\.')} refused`));
       assert.equal(origin.seen.length, 1);
       assert.ok(origin.seen[0]?.headers.authorization?.startsWith('Basic '), 'the origin got the credentials');
+      assert.equal(origin.seen[0]?.headers['user-agent'], 'alertsync-test/1');
       assert.equal(target.seen.length, 0, 'the redirect target got no request at all');
       assert.ok(target.seen.every((s) => s.headers.authorization === undefined));
     } finally {
@@ -454,6 +459,31 @@ describe('safety', () => {
       assert.ok(down.retryAfterMs !== null && down.retryAfterMs > 25_000 && down.retryAfterMs <= 30_000, String(down.retryAfterMs));
     } finally {
       await server.close();
+    }
+  });
+
+  test('credentials echoed back by a proxy are scrubbed from the error', async () => {
+    const echo = await scriptedServer((req, res) =>
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({
+        errorMessages: [`bad header ${req.headers.authorization ?? ''}`],
+        errors: { token: BOT_TOKEN },
+      })),
+    );
+    try {
+      const err = await jiraError(client({ baseUrl: echo.url }).myself());
+      assert.equal(err.kind, 'invalid');
+      assert.deepEqual(err.jiraMessages, ['bad header Basic [redacted]', 'token: [redacted]']);
+      assertNoSecrets(err, BOT_TOKEN, Buffer.from(`${BOT_EMAIL}:${BOT_TOKEN}`).toString('base64'));
+    } finally {
+      await echo.close();
+    }
+  });
+
+  test('a bad timeout is a configuration error, not a crash', async () => {
+    for (const timeoutMs of [0, -5, Number.NaN]) {
+      const err = await jiraError(client({ timeoutMs }).myself());
+      assert.equal(err.kind, 'invalid');
+      assert.match(err.message, /timeout must be a positive number/);
     }
   });
 

@@ -46,7 +46,12 @@ interface CallSpec<T> {
 const seg = (s: string): string => encodeURIComponent(s);
 
 export function createJiraClient(opts: JiraClientOptions): JiraClient {
-  const site = checkBaseUrl(opts.baseUrl, opts.allowInsecure);
+  // A configuration problem does not throw here: every call rejects with it (kind `invalid`,
+  // permanent), so the worker handles it like any other Jira error and shows it on the destination.
+  const site =
+    Number.isFinite(opts.timeoutMs) && opts.timeoutMs > 0
+      ? checkBaseUrl(opts.baseUrl, opts.allowInsecure)
+      : `the Jira timeout must be a positive number of milliseconds (got ${String(opts.timeoutMs)})`;
   const token = Buffer.from(`${opts.email}:${opts.apiToken}`, 'utf8').toString('base64');
   const authorization = `Basic ${token}`;
   // Strings that must never leave the client in a message (Jira or a proxy could echo them).
