@@ -143,7 +143,7 @@ function createIssue(emu: Emulator) {
     store.issues.set(id, issue);
     store.issueIdByKey.set(key, id);
     store.indexIssue(issue, now.getTime());
-    store.emit({ kind: 'issue_created', issue, actor: user });
+    store.emit({ kind: 'issue_created', issue, actor: user, changelog: creationChangelog(emu, issue, user, now) });
     const reply = json(201, { id, key, self: `${ctx.render.base}/rest/api/${ctx.version}/issue/${id}` });
     if (emu.faults.settings.createHook && !ctx.lostAnswer) {
       const action = await emu.createHook.hold(id, key);
@@ -151,6 +151,22 @@ function createIssue(emu: Emulator) {
     }
     return reply;
   };
+}
+
+/** The changelog a jira:issue_created webhook carries: every set field, from null (seen in real payloads). */
+function creationChangelog(emu: Emulator, issue: Issue, actor: User, now: Date) {
+  const store = emu.store;
+  const items: ChangeItem[] = [];
+  if (issue.assigneeId) items.push(assigneeItem(store, null, issue.assigneeId));
+  if (issue.description) items.push(richItem('description', null, issue.description));
+  if (issue.labels.length > 0) items.push(labelsItem([], issue.labels));
+  if (issue.priorityId) items.push(idItem('priority', null, { id: issue.priorityId, name: store.priorities.get(issue.priorityId)?.name ?? '' }));
+  items.push({ ...assigneeItem(store, null, issue.reporterId), field: 'reporter', fieldId: 'reporter' });
+  const st = store.statusOf(issue);
+  items.push({ field: 'Status', fieldtype: 'jira', fieldId: 'status', from: null, fromString: null, to: st.id, toString: st.name });
+  items.push(textItem('summary', null, issue.summary));
+  for (const i of items) if (i.fromString === '') i.fromString = null;
+  return store.newChangelog(actor, items, now);
 }
 
 function getIssue(ctx: RequestContext): Reply {

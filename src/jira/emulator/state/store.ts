@@ -10,7 +10,7 @@ import type {
 } from './model.js';
 
 export type SiteEvent =
-  | { kind: 'issue_created'; issue: Issue; actor: User }
+  | { kind: 'issue_created'; issue: Issue; actor: User; changelog: ChangelogEntry }
   | { kind: 'issue_updated'; issue: Issue; actor: User; eventTypeName: string; changelog: ChangelogEntry | null; comment?: Comment }
   | { kind: 'issue_deleted'; issue: Issue; actor: User }
   | { kind: 'comment_created' | 'comment_updated' | 'comment_deleted'; issue: Issue; actor: User; comment: Comment; flow?: 'Primary' | 'Secondary' };

@@ -2,9 +2,12 @@
 // description, issue.self as /rest/api/2/<id>), the acting user without an email address,
 // changelog items, issue_event_type_name on jira:issue_* events, and a reduced issue with no
 // top-level user on comment_* events.
-import { commentJson, issueFields, issueTypeJson, priorityJson, projectRef, statusJson, userJson, userRef, type RenderContext } from '../representation.js';
+import { ALL_FIELD_IDS, commentJson, issueFields, issueTypeJson, priorityJson, projectRef, statusJson, userJson, userRef, type RenderContext } from '../representation.js';
 import type { Comment, Issue, IssueType, Priority } from '../state/model.js';
 import type { SiteEvent, SiteStore } from '../state/store.js';
+
+/** Webhook issues carry every field but the comment list (as in real payloads). */
+const WEBHOOK_FIELDS = new Set<string>(ALL_FIELD_IDS.filter((f) => f !== 'comment'));
 
 export function webhookEventName(e: SiteEvent): string {
   switch (e.kind) {
@@ -24,7 +27,7 @@ function ctx(store: SiteStore, base: string): RenderContext {
 }
 
 function fullIssue(r: RenderContext, issue: Issue): Record<string, unknown> {
-  return { id: issue.id, self: `${r.base}/rest/api/2/${issue.id}`, key: issue.key, fields: issueFields(r, issue, null) };
+  return { id: issue.id, self: `${r.base}/rest/api/2/${issue.id}`, key: issue.key, fields: issueFields(r, issue, WEBHOOK_FIELDS) };
 }
 
 function reducedIssue(r: RenderContext, issue: Issue): Record<string, unknown> {
@@ -58,6 +61,7 @@ export function buildPayload(e: SiteEvent, store: SiteStore, base: string, at: n
         issue_event_type_name: 'issue_created',
         user,
         issue: fullIssue(r, e.issue),
+        changelog: { id: e.changelog.id, items: e.changelog.items.map((i) => ({ ...i })) },
       };
     case 'issue_updated': {
       const out: Record<string, unknown> = {
