@@ -138,6 +138,19 @@ forEachDb('destinations API', (db) => {
     assert.ok(up2.body.webhook?.secret);
   });
 
+  test('concurrent two-way creates on one site: exactly one wins, the others get 409, never a 5xx', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        svc.api('POST', '/api/destinations', { ...base, name: `race ${i}`, domain: 'https://race.atlassian.net', projectKey: `RACE${i}`, sync: { comments: 'two_way' } }),
+      ),
+    );
+    const statuses = attempts.map((r) => r.status).sort();
+    assert.deepEqual(statuses, [201, 409, 409, 409, 409, 409], attempts.map((r) => r.text).join('\n'));
+    for (const r of attempts.filter((x) => x.status === 409)) assert.match(r.body.error.message, /only one destination per Jira site may use two-way sync/);
+    const list = await svc.api('GET', '/api/destinations');
+    assert.equal(list.body.destinations.filter((d: { siteHost: string }) => d.siteHost === 'race.atlassian.net').length, 1);
+  });
+
   test('a two-way destination on another site is accepted with a warning; one-way ones are unrestricted', async () => {
     const a = await svc.api('POST', '/api/destinations', { ...base, name: 'Site A two-way', domain: 'https://site-a.atlassian.net', sync: { comments: 'two_way' } });
     assert.equal(a.status, 201, a.text);
