@@ -1,0 +1,102 @@
+// Benchmark part "emulator": the Jira emulator's issue-create throughput on loopback at 64
+// concurrent keep-alive connections, as a ratio to a bare route (POST /_emulator/bare: read the
+// body, answer {"ok":true}) of the same HTTP server, measured in the same run with the same body
+// size. Later delivery benchmarks use the ratio to show the emulator is not their bottleneck.
+// The emulator runs as a child process (pinned to CPU 0 with taskset when there are 2+ CPUs; the
+// load generator is pinned to CPU 1). Phases alternate bare/create; medians are reported.
+import { spawn, spawnSync } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { availableParallelism } from 'node:os';
+
+const CONNECTIONS = 64;
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? '3000');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '3');
+
+interface Target {
+  host: string;
+  port: number;
+}
+
+async function startChild(pin: boolean): Promise<{ target: Target; adminToken: string; stop: () => void }> {
+  const root = new URL('..', import.meta.url).pathname;
+  const cmd = [process.execPath, '--import', 'tsx', 'src/jira/emulator/main.ts'];
+  const child = pin ? spawn('taskset', ['-c', '0', ...cmd], { cwd: root, env: { ...process.env, JIRA_EMULATOR_PORT: '0' } }) : spawn(cmd[0] as string, cmd.slice(1), { cwd: root, env: { ...process.env, JIRA_EMULATOR_PORT: '0' } });
+  child.stderr.pipe(process.stderr);
+  const line = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (c: Buffer) => {
+      buf += c.toString();
+      const nl = buf.indexOf('\n');
+      if (nl >= 0) resolve(buf.slice(0, nl));
+    });
+    child.on('exit', (code) => reject(new Error(`emulator exited with ${code ?? 'signal'}`)));
+  });
+  const m = /listening on http:\/\/([^:]+):(\d+) admin-token (\S+)/.exec(line);
+  if (!m) throw new Error(`unexpected emulator banner: ${line}`);
+  return { target: { host: m[1] as string, port: Number(m[2]) }, adminToken: m[3] as string, stop: () => child.kill('SIGTERM') };
+}
+
+function post(agent: Agent, t: Target, path: string, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ agent, host: t.host, port: t.port, method: 'POST', path, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Requests per second over one phase with CONNECTIONS loops; every answer must have `want` status. */
+async function phase(agent: Agent, t: Target, path: string, body: string, headers: Record<string, string>, want: number, ms: number): Promise<number> {
+  const end = performance.now() + ms;
+  let done = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        const s = await post(agent, t, path, body, headers);
+        if (s !== want) throw new Error(`${path} answered ${s}`);
+        done++;
+      }
+    }),
+  );
+  return done / ((performance.now() - t0) / 1000);
+}
+
+const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+export async function run(): Promise<void> {
+  const pin = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
+  if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  const { target, adminToken, stop } = await startChild(pin);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  try {
+    const auth = { authorization: `Basic ${Buffer.from('alertsync-bot@example.com:ATATT-emulator-alertsync-bot').toString('base64')}` };
+    const createBody = JSON.stringify({
+      fields: {
+        project: { key: 'SEC' }, issuetype: { id: '10004' }, summary: 'CVE-2024-1234 in api-gateway (benchmark)',
+        description: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Found by the scanner on host 10.0.0.12.' }] }] },
+        labels: ['alertsync', 'security'], priority: { id: '2' },
+      },
+    });
+    const admin = { authorization: `Bearer ${adminToken}` };
+    // warm-up
+    await phase(agent, target, '/_emulator/bare', createBody, auth, 200, 500);
+    await phase(agent, target, '/rest/api/3/issue', createBody, auth, 201, 500);
+    const bare: number[] = [];
+    const create: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      bare.push(await phase(agent, target, '/_emulator/bare', createBody, auth, 200, PHASE_MS));
+      create.push(await phase(agent, target, '/rest/api/3/issue', createBody, auth, 201, PHASE_MS));
+      await post(agent, target, '/_emulator/reset', '{}', admin); // keep the heap small between rounds
+    }
+    const b = median(bare);
+    const c = median(create);
+    console.log(`emulator issue create: ${c.toFixed(0)} req/s; bare route of the same server: ${b.toFixed(0)} req/s`);
+    console.log(`emulator create/bare ratio: ${(c / b).toFixed(2)}  (${CONNECTIONS} connections, loopback, ${ROUNDS}×${PHASE_MS} ms phases, medians; ${pin ? 'server on CPU 0, load on CPU 1' : 'unpinned'})`);
+  } finally {
+    agent.destroy();
+    stop();
+  }
+}

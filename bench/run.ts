@@ -1,0 +1,19 @@
+// `npm run bench` runs every benchmark part; `npm run bench -- <part> [<part>...]` runs the named
+// ones. Each part measures its subject and a baseline in the same run and prints ratios, so the
+// numbers compare across machines. To add a part, add one line to PARTS.
+type Part = () => Promise<void>;
+
+const PARTS: Record<string, Part> = {
+  emulator: async () => (await import('./emulator-create.js')).run(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((w) => !(w in PARTS));
+if (unknown.length > 0) {
+  console.error(`bench: unknown part(s) ${unknown.join(', ')}; parts: ${Object.keys(PARTS).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length > 0 ? wanted : Object.keys(PARTS)) {
+  console.log(`== ${name}`);
+  await (PARTS[name] as Part)();
+}
