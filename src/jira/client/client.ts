@@ -133,7 +133,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
         let res: Response;
         let text: string;
         try {
-          res = await fetch(url, { method, headers, body: payload, redirect: 'manual', signal, dispatcher: agent } as RequestInit);
+          res = await fetch(url, { method, headers, body: payload, redirect: 'manual', signal, dispatcher: agent });
           status = res.status;
           text = await res.text();
         } catch (err) {
