@@ -56,7 +56,7 @@ export class OpenApiValidator {
 
   constructor(specPath: URL | string = SPEC_URL) {
     this.spec = JSON.parse(readFileSync(specPath, 'utf8')) as Json;
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, ownProperties: true }) // ownProperties: 'toString' is a real key in changelog items;
     const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
     (addFormats as unknown as (a: Ajv) => void)(this.ajv);
     this.ajv.addFormat('date-time', JIRA_DATE_TIME);
