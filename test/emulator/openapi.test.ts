@@ -29,6 +29,10 @@ const EXPECTED = [
   'GET /rest/api/3/statuscategory 200',
   'GET /rest/api/3/issuetype 200',
   'GET /rest/api/3/label 200',
+  'GET /rest/api/3/resolution 200',
+  'GET /rest/api/3/priority/{id} 200',
+  'GET /rest/api/3/priority/{id} 404',
+  'GET /rest/api/3/project/{projectIdOrKey}/statuses 200',
   'GET /rest/api/3/user/search 200',
   'GET /rest/api/3/user/search 400',
   'GET /rest/api/3/user/assignable/search 200',
@@ -107,6 +111,10 @@ describe('OpenAPI conformance of every emulated operation', () => {
     await j.get('/rest/api/3/statuscategory');
     await j.get('/rest/api/3/issuetype');
     await j.get('/rest/api/3/label');
+    await j.get('/rest/api/3/resolution');
+    await j.get('/rest/api/3/priority/1');
+    await j.get('/rest/api/3/priority/99');
+    await j.get('/rest/api/3/project/OPS/statuses');
     await j.get('/rest/api/3/user/search?query=a');
     await j.get('/rest/api/3/user/search');
     await j.get('/rest/api/3/user/assignable/search?project=SEC');
