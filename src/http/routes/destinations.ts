@@ -29,11 +29,13 @@ export function destinationRoutes(deps: { destinations: DestinationsService }) {
       scope.removeContentTypeParser('application/json');
       scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
         const text = String(body);
-        if (text.trim() === '') return done(Object.assign(new Error('request body is empty; a JSON object is expected'), { statusCode: 400 }), undefined);
+        // Same error codes as Fastify's own parser, so the answer is the usual 400 malformed_json.
+        const fail = (code: string, message: string) => done(Object.assign(new Error(message), { statusCode: 400, code }), undefined);
+        if (text.trim() === '') return fail('FST_ERR_CTP_EMPTY_JSON_BODY', 'the body is empty; a JSON object is expected');
         try {
           done(null, JSON.parse(text));
         } catch {
-          done(Object.assign(new Error('request body is not valid JSON'), { statusCode: 400 }), undefined);
+          fail('FST_ERR_CTP_INVALID_JSON_BODY', 'it could not be parsed (the body is not quoted back: it may hold a secret)');
         }
       });
       register(scope, deps.destinations);

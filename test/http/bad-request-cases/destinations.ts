@@ -60,7 +60,8 @@ export const destinationCases: BadRequestCase[] = [
   { name: 'destination: blank name', method: 'POST', path, body: { ...base, name: '   ' }, expectStatus: 400, expectMessage: /name must not be blank/ },
   { name: 'destination: empty patch', method: 'PATCH', path: one, body: {}, expectStatus: 400, expectMessage: /body must NOT have fewer than 1 properties/ },
   { name: 'destination: id is read-only', method: 'PATCH', path: one, body: { id: 'dst_other' }, expectStatus: 400, expectMessage: /body\.id is not a known field/ },
-  { name: 'destination: malformed JSON holding a token', method: 'POST', path, rawBody: '{"name": "x", "apiToken": SECRETTOKEN-in-bad-json}', expectStatus: 400, expectMessage: /^request body is not valid JSON$/ },
+  { name: 'destination: malformed JSON holding a token', method: 'POST', path, rawBody: '{"name": "x", "apiToken": SECRETTOKEN-in-bad-json}', expectStatus: 400, expectMessage: /^request body is not valid JSON: it could not be parsed \(the body is not quoted back: it may hold a secret\)$/ },
+  { name: 'destination: empty JSON body', method: 'POST', path, rawBody: '', contentType: 'application/json', expectStatus: 400, expectMessage: /the body is empty; a JSON object is expected/ },
   // Unknown ids and roles.
   { name: 'destination: get unknown id', method: 'GET', path: `${path}/dst_nope`, expectStatus: 404, expectMessage: /destination "dst_nope" does not exist/ },
   { name: 'destination: patch unknown id', method: 'PATCH', path: `${path}/dst_nope`, body: { name: 'x' }, expectStatus: 404, expectMessage: /destination "dst_nope" does not exist/ },
