@@ -24,6 +24,8 @@ export interface Config {
   retryBaseMs: number;
   retryMaxMs: number;
   createRecheckMs: number;
+  sweepDelayMs: number;
+  workerEnabled: boolean;
   workerPollMs: number;
   workerConcurrency: number;
   siteRateLimit: number;
@@ -151,6 +153,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     retryBaseMs,
     retryMaxMs,
     createRecheckMs: int(env, 'ALERTSYNC_CREATE_RECHECK_MS', 15_000, 0, 3_600_000),
+    sweepDelayMs: int(env, 'ALERTSYNC_SWEEP_DELAY_MS', 600_000, 0, 86_400_000),
+    workerEnabled: !bool(env, 'ALERTSYNC_WORKER_DISABLED'),
     workerPollMs: int(env, 'ALERTSYNC_WORKER_POLL_MS', 500, 5, 60_000),
     workerConcurrency: int(env, 'ALERTSYNC_WORKER_CONCURRENCY', 8, 1, 256),
     siteRateLimit: int(env, 'ALERTSYNC_JIRA_RATE_LIMIT', 10, 1, 10_000),

@@ -16,6 +16,13 @@ import { createMetrics } from './http/metrics.js';
 import { DestinationsService } from './destinations/destinations-service.js';
 import { systemResolve } from './destinations/host-policy.js';
 import { destinationRoutes } from './http/routes/destinations.js';
+import { deliveryRoutes } from './http/routes/delivery.js';
+import { DeliveryService } from './delivery/delivery-service.js';
+import { DeliveryWorker } from './delivery/worker.js';
+import { DbSiteRateLimiter } from './delivery/rate-limiter.js';
+import { createJiraAccess } from './delivery/jira-access.js';
+import { installDeliveryMetrics } from './delivery/metrics.js';
+import { setDestinationError } from './storage/repositories/destination-errors.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -24,6 +31,9 @@ export interface Service {
   users: UsersService;
   alerts: AlertsService;
   destinations: DestinationsService;
+  delivery: DeliveryService;
+  worker: DeliveryWorker;
+  limiter: DbSiteRateLimiter;
   warnings: string[];
   close(): Promise<void>;
 }
@@ -54,6 +64,32 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     }
     const destinations = new DestinationsService({ db: storage.db, box, clock, config, resolve: systemResolve() });
     const metrics = createMetrics();
+    const limiter = new DbSiteRateLimiter(storage.db, storage.dialect, config.siteRateLimit);
+    const jiraMetrics = installDeliveryMetrics(metrics, storage.db);
+    const access = createJiraAccess(destinations, { timeoutMs: config.jiraTimeoutMs, allowInsecure: config.allowInsecureJira, onRequest: jiraMetrics.onJiraRequest });
+    const worker = new DeliveryWorker({
+      db: storage.db,
+      dialect: storage.dialect,
+      clock,
+      logger: logger.child({ component: 'worker' }),
+      limiter,
+      settings: {
+        leaseMs: config.jobLeaseMs,
+        jiraTimeoutMs: config.jiraTimeoutMs,
+        retryBaseMs: config.retryBaseMs,
+        retryMaxMs: config.retryMaxMs,
+        createRecheckMs: config.createRecheckMs,
+        sweepDelayMs: config.sweepDelayMs,
+        pollMs: config.workerPollMs,
+        concurrency: config.workerConcurrency,
+        publicUrl: config.publicUrl,
+      },
+      jiraFor: access.jiraFor,
+      recordDestinationError: (id, message) => setDestinationError(storage.db, id, message),
+      onJobFinished: jiraMetrics.onJobFinished,
+    });
+    const delivery = new DeliveryService(storage.db, clock, destinations, () => worker.wake());
+    alerts.onEvent(delivery.onAlertEvent);
     const app = await buildApp({
       logger,
       storage,
@@ -62,7 +98,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       alerts,
       limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes },
       warnings: () => warnings,
-      plugins: [destinationRoutes({ destinations })],
+      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, limiter })],
     });
     return {
       app,
@@ -71,9 +107,14 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       users,
       alerts,
       destinations,
+      delivery,
+      worker,
+      limiter,
       warnings,
       async close() {
         await app.close();
+        await worker.stop(Math.min(config.jiraTimeoutMs, 10_000));
+        await access.close();
         await storage.close();
       },
     };

@@ -116,7 +116,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database {
+export interface Database extends DeliveryTables {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   alerts: AlertsTable;
@@ -125,4 +125,72 @@ export interface Database {
   destinations: DestinationsTable;
   audit_log: AuditLogTable;
   alertsync_meta: MetaTable;
+}
+
+export interface AlertLinksTable {
+  alert_id: string;
+  destination_id: string;
+  issue_id: string;
+  issue_key: string;
+  issue_url: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveryJobsTable {
+  id: string;
+  /** Order of jobs for one alert and destination: none is claimed while an earlier one is open. */
+  seq: number;
+  alert_id: string;
+  destination_id: string;
+  site_host: string;
+  kind: string;
+  lane: string;
+  payload: string;
+  state: string;
+  attempts: number;
+  next_run_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  fence: number;
+  /** Set before a create is sent, cleared when its outcome is known: a crash leaves it set. */
+  unknown_since: number | null;
+  had_unknown: number;
+  last_status: number | null;
+  last_error: string | null;
+  result: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveryAttemptsTable {
+  id: Generated<number>;
+  job_id: string;
+  alert_id: string;
+  destination_id: string;
+  worker: string;
+  at: number;
+  duration_ms: number;
+  request: string;
+  outcome: string;
+  http_status: number | null;
+  issue_key: string | null;
+  error: string | null;
+}
+
+export interface JiraSitesTable {
+  site_host: string;
+  rate_per_sec: number;
+  burst: number;
+  tokens: number;
+  refilled_at: number;
+  blocked_until: number;
+  updated_at: number;
+}
+
+export interface DeliveryTables {
+  alert_links: AlertLinksTable;
+  delivery_jobs: DeliveryJobsTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  jira_sites: JiraSitesTable;
 }

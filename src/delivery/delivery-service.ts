@@ -1,0 +1,123 @@
+// The outbox side of delivery: routing writes create jobs in the alert's own transaction; manual
+// dispatch, test alerts and replays of failed jobs are use cases here. The worker runs the jobs.
+import type { Clock } from '../clock.js';
+import { conflict, invalid, notFound } from '../errors.js';
+import { newId } from '../ids.js';
+import type { AlertEvent } from '../alerts/alerts-service.js';
+import { routeAlert } from '../destinations/routing.js';
+import type { Destination } from '../destinations/destination.js';
+import type { DestinationsService } from '../destinations/destinations-service.js';
+import { findAlert } from '../storage/repositories/alerts.js';
+import { recordAudit } from '../storage/repositories/audit.js';
+import { listDestinations } from '../storage/repositories/destinations.js';
+import * as repo from '../storage/repositories/delivery.js';
+import type { Db } from '../storage/repositories/users.js';
+import type { Actor } from '../users/user.js';
+import { sleep } from './rate-limiter.js';
+import type { AlertLink, DeliveryAttempt, DeliveryJob } from './job.js';
+
+export const TEST_WAIT_MS = 15_000;
+
+export type TestOutcome =
+  | { outcome: 'created'; issueKey: string; issueUrl: string; jobId: string }
+  | { outcome: 'failed'; status: number | null; message: string; jiraMessages: string[]; jobId: string }
+  | { outcome: 'pending'; message: string; jobId: string };
+
+export class DeliveryService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly destinations: DestinationsService,
+    private readonly wake: () => void,
+  ) {}
+
+  /** AlertsService listener: a new alert gets one create job per matching enabled destination. */
+  readonly onAlertEvent = async (tx: Db, event: AlertEvent): Promise<void> => {
+    if (event.kind !== 'created') return;
+    const all = await listDestinations(tx);
+    const ids = routeAlert(event.alert, all);
+    if (ids.length === 0) return;
+    const byId = new Map(all.map((d) => [d.id, d]));
+    for (const id of ids) {
+      const d = byId.get(id)!;
+      await repo.enqueueJob(tx, { id: newId('job', event.at), alertId: event.alert.id, destinationId: id, siteHost: d.siteHost, kind: 'create_issue', lane: 'normal', payload: { reason: 'routing' }, nextRunAt: event.at, now: event.at });
+    }
+    // The worker of this process looks right after the commit; other replicas find it at their poll.
+    queueMicrotask(this.wake);
+  };
+
+  async dispatch(actor: Actor, alertId: string, destinationId: string): Promise<DeliveryJob> {
+    const now = this.clock.now();
+    const d = await this.destinations.get(destinationId);
+    const job = await this.db.transaction().execute(async (tx) => {
+      const alert = await findAlert(tx, alertId);
+      if (!alert) throw notFound('alert', alertId);
+      if (!d.manualDispatch) throw conflict('manual_dispatch_off', `destination "${d.name}" does not allow manual dispatch (turn on manualDispatch to send alerts to it by hand)`);
+      const link = await repo.findLink(tx, alertId, destinationId);
+      if (link) throw conflict('already_linked', `the alert is already linked to ${link.issueKey} on destination "${d.name}"`, { issueKey: link.issueKey });
+      if (await repo.hasOpenJob(tx, alertId, destinationId, 'create_issue')) throw conflict('already_dispatched', `the alert is already on its way to destination "${d.name}"`);
+      const id = newId('job', now);
+      await repo.enqueueJob(tx, { id, alertId, destinationId, siteHost: d.siteHost, kind: 'create_issue', lane: 'normal', payload: { reason: 'manual', by: actor.name }, nextRunAt: now, now });
+      await recordAudit(tx, { at: now, actor, action: 'alert.dispatched', targetType: 'alert', targetId: alertId, details: { destinationId, jobId: id } });
+      return (await repo.findJob(tx, id))!;
+    });
+    this.wake();
+    return job;
+  }
+
+  async retry(actor: Actor, jobId: string): Promise<DeliveryJob> {
+    const now = this.clock.now();
+    const job = await this.db.transaction().execute(async (tx) => {
+      const j = await repo.findJob(tx, jobId);
+      if (!j) throw notFound('delivery', jobId);
+      if (j.kind === 'test_issue') throw invalid('not_replayable', 'a test alert is not replayed; send a new one');
+      if (j.state !== 'failed') throw conflict('not_failed', `delivery ${jobId} is ${j.state}; only failed deliveries can be replayed`);
+      await repo.resetJobForRetry(tx, jobId, now);
+      await recordAudit(tx, { at: now, actor, action: 'delivery.retried', targetType: 'delivery', targetId: jobId, details: { alertId: j.alertId, destinationId: j.destinationId, lastError: j.lastError } });
+      return (await repo.findJob(tx, jobId))!;
+    });
+    this.wake();
+    return job;
+  }
+
+  /** Sends a test alert through the priority lane and waits (at most TEST_WAIT_MS) for the outcome. */
+  async sendTest(actor: Actor, destinationId: string, waitMs = TEST_WAIT_MS): Promise<TestOutcome> {
+    const d: Destination = await this.destinations.get(destinationId);
+    const now = this.clock.now();
+    const jobId = newId('job', now);
+    await this.db.transaction().execute(async (tx) => {
+      await repo.enqueueJob(tx, { id: jobId, alertId: `test-${jobId}`, destinationId, siteHost: d.siteHost, kind: 'test_issue', lane: 'priority', payload: { title: 'alertsync test alert', requestedBy: actor.name }, nextRunAt: now, now });
+      await recordAudit(tx, { at: now, actor, action: 'destination.test_sent', targetType: 'destination', targetId: destinationId, details: { jobId } });
+    });
+    this.wake();
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const j = await repo.findJob(this.db, jobId);
+      if (j && (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled')) {
+        const r = j.result ?? {};
+        if (j.state === 'done' && typeof r.issueKey === 'string') return { outcome: 'created', issueKey: r.issueKey, issueUrl: String(r.issueUrl), jobId };
+        return { outcome: 'failed', status: typeof r.status === 'number' ? r.status : j.lastStatus, message: String(r.message ?? j.lastError ?? 'failed'), jiraMessages: Array.isArray(r.jiraMessages) ? (r.jiraMessages as string[]) : [], jobId };
+      }
+      if (Date.now() >= deadline) return { outcome: 'pending', message: `no answer from Jira within ${Math.round(waitMs / 1000)} s; the test goes on in the background (delivery ${jobId})`, jobId };
+      await sleep(50);
+    }
+  }
+
+  async forAlert(alertId: string): Promise<{ links: AlertLink[]; jobs: DeliveryJob[]; attempts: DeliveryAttempt[] }> {
+    if (!(await findAlert(this.db, alertId))) throw notFound('alert', alertId);
+    const [links, jobs, attempts] = await Promise.all([repo.listLinks(this.db, alertId), repo.listJobs(this.db, { alertId, limit: 200 }), repo.listAttempts(this.db, { alertId, limit: 500 })]);
+    return { links, jobs, attempts };
+  }
+
+  async forDestination(destinationId: string, limit: number): Promise<{ jobs: DeliveryJob[]; attempts: DeliveryAttempt[] }> {
+    await this.destinations.get(destinationId);
+    const [jobs, attempts] = await Promise.all([repo.listJobs(this.db, { destinationId, limit }), repo.listAttempts(this.db, { destinationId, limit })]);
+    return { jobs, attempts };
+  }
+
+  async job(jobId: string): Promise<{ job: DeliveryJob; attempts: DeliveryAttempt[] }> {
+    const job = await repo.findJob(this.db, jobId);
+    if (!job) throw notFound('delivery', jobId);
+    return { job, attempts: await repo.listAttempts(this.db, { jobId, limit: 500 }) };
+  }
+}

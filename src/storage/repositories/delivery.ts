@@ -1,0 +1,208 @@
+import { sql } from 'kysely';
+import type { Dialect } from '../db.js';
+import type { DeliveryJobsTable } from '../schema.js';
+import type { Db } from './users.js';
+import type { AlertLink, DeliveryAttempt, DeliveryJob, JobKind, JobState, Lane } from '../../delivery/job.js';
+
+export function toJob(r: DeliveryJobsTable): DeliveryJob {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    alertId: r.alert_id,
+    destinationId: r.destination_id,
+    siteHost: r.site_host,
+    kind: r.kind as JobKind,
+    lane: r.lane as Lane,
+    payload: JSON.parse(r.payload) as Record<string, unknown>,
+    state: r.state as JobState,
+    attempts: Number(r.attempts),
+    nextRunAt: Number(r.next_run_at),
+    leaseOwner: r.lease_owner,
+    leaseUntil: r.lease_until === null ? null : Number(r.lease_until),
+    fence: Number(r.fence),
+    unknownSince: r.unknown_since === null ? null : Number(r.unknown_since),
+    hadUnknown: Number(r.had_unknown) === 1,
+    lastStatus: r.last_status === null ? null : Number(r.last_status),
+    lastError: r.last_error,
+    result: r.result === null ? null : (JSON.parse(r.result) as Record<string, unknown>),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+let seqCounter = 0;
+/** Orders jobs of one alert and destination by creation: time in ms × 1000 + a per-process counter. */
+export function nextSeq(now: number): number {
+  seqCounter = (seqCounter + 1) % 1000;
+  return now * 1000 + seqCounter;
+}
+
+export async function enqueueJob(
+  db: Db,
+  j: { id: string; alertId: string; destinationId: string; siteHost: string; kind: JobKind; lane: Lane; payload: Record<string, unknown>; nextRunAt: number; now: number },
+): Promise<void> {
+  await db
+    .insertInto('delivery_jobs')
+    .values({
+      id: j.id,
+      seq: nextSeq(j.now),
+      alert_id: j.alertId,
+      destination_id: j.destinationId,
+      site_host: j.siteHost,
+      kind: j.kind,
+      lane: j.lane,
+      payload: JSON.stringify(j.payload),
+      state: 'pending',
+      attempts: 0,
+      next_run_at: j.nextRunAt,
+      lease_owner: null,
+      lease_until: null,
+      fence: 0,
+      unknown_since: null,
+      had_unknown: 0,
+      last_status: null,
+      last_error: null,
+      result: null,
+      created_at: j.now,
+      updated_at: j.now,
+    })
+    .execute();
+}
+
+/**
+ * Claims due jobs: pending ones whose time has come, and running ones whose lease expired (their
+ * worker died or stalled). A job is never claimed while an earlier job for the same alert and
+ * destination is still pending or running. Each claim bumps the fence, so a worker that lost its
+ * lease cannot commit over the new owner.
+ */
+export async function claimJobs(db: Db, dialect: Dialect, o: { owner: string; now: number; leaseMs: number; limit: number; lanes: Lane[] }): Promise<DeliveryJob[]> {
+  if (o.limit <= 0) return [];
+  const lanes = sql.join(o.lanes.map((l) => sql`${l}`));
+  const due = sql`
+    select j.id from delivery_jobs j
+    where j.lane in (${lanes})
+      and ((j.state = 'pending' and j.next_run_at <= ${o.now}) or (j.state = 'running' and j.lease_until < ${o.now}))
+      and not exists (
+        select 1 from delivery_jobs e
+        where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in ('pending', 'running'))
+    order by case when j.lane = 'priority' then 0 else 1 end, j.next_run_at, j.seq
+    limit ${o.limit}`;
+  const set = sql`state = 'running', lease_owner = ${o.owner}, lease_until = ${o.now + o.leaseMs}, fence = fence + 1, updated_at = ${o.now}`;
+  if (dialect === 'postgres') {
+    const r = await sql<DeliveryJobsTable>`
+      with due as (${due} for update skip locked)
+      update delivery_jobs set ${set} from due where delivery_jobs.id = due.id returning delivery_jobs.*`.execute(db);
+    return r.rows.map(toJob);
+  }
+  return db.transaction().execute(async (tx) => {
+    const ids = (await sql<{ id: string }>`${due}`.execute(tx)).rows.map((r) => r.id);
+    if (ids.length === 0) return [];
+    const r = await sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${sql.join(ids)}) returning *`.execute(tx);
+    return r.rows.map(toJob);
+  });
+}
+
+/** Extends the lease if this worker still holds it (same fence); false = lost, stop now. */
+export async function renewLease(db: Db, id: string, fence: number, until: number, now: number): Promise<boolean> {
+  const r = await db.updateTable('delivery_jobs').set({ lease_until: until, updated_at: now }).where('id', '=', id).where('fence', '=', fence).where('state', '=', 'running').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Fenced update of a running job; false when another worker owns it now. */
+export async function updateRunningJob(db: Db, id: string, fence: number, set: Partial<DeliveryJobsTable>): Promise<boolean> {
+  const r = await db.updateTable('delivery_jobs').set(set).where('id', '=', id).where('fence', '=', fence).where('state', '=', 'running').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function findJob(db: Db, id: string): Promise<DeliveryJob | undefined> {
+  const r = await db.selectFrom('delivery_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && toJob(r);
+}
+
+export async function listJobs(db: Db, by: { alertId?: string; destinationId?: string; states?: JobState[]; limit: number }): Promise<DeliveryJob[]> {
+  let q = db.selectFrom('delivery_jobs').selectAll().orderBy('seq', 'desc').limit(by.limit);
+  if (by.alertId) q = q.where('alert_id', '=', by.alertId);
+  if (by.destinationId) q = q.where('destination_id', '=', by.destinationId);
+  if (by.states?.length) q = q.where('state', 'in', by.states);
+  return (await q.execute()).map(toJob);
+}
+
+export async function hasOpenJob(db: Db, alertId: string, destinationId: string, kind: JobKind): Promise<boolean> {
+  const r = await db.selectFrom('delivery_jobs').select('id').where('alert_id', '=', alertId).where('destination_id', '=', destinationId).where('kind', '=', kind).where('state', 'in', ['pending', 'running']).executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function resetJobForRetry(db: Db, id: string, now: number): Promise<boolean> {
+  const r = await db
+    .updateTable('delivery_jobs')
+    .set({ state: 'pending', next_run_at: now, attempts: 0, lease_owner: null, lease_until: null, updated_at: now })
+    .where('id', '=', id)
+    .where('state', '=', 'failed')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function countJobsByState(db: Db): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('delivery_jobs').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
+  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+}
+
+export async function insertAttempt(db: Db, a: Omit<DeliveryAttempt, 'id'>): Promise<void> {
+  await db
+    .insertInto('delivery_attempts')
+    .values({
+      job_id: a.jobId,
+      alert_id: a.alertId,
+      destination_id: a.destinationId,
+      worker: a.worker,
+      at: a.at,
+      duration_ms: Math.round(a.durationMs),
+      request: a.request,
+      outcome: a.outcome,
+      http_status: a.httpStatus,
+      issue_key: a.issueKey,
+      error: a.error,
+    })
+    .execute();
+}
+
+export async function listAttempts(db: Db, by: { alertId?: string; destinationId?: string; jobId?: string; limit: number }): Promise<DeliveryAttempt[]> {
+  let q = db.selectFrom('delivery_attempts').selectAll().orderBy('id', 'desc').limit(by.limit);
+  if (by.alertId) q = q.where('alert_id', '=', by.alertId);
+  if (by.destinationId) q = q.where('destination_id', '=', by.destinationId);
+  if (by.jobId) q = q.where('job_id', '=', by.jobId);
+  const rows = await q.execute();
+  return rows.map((r) => ({
+    id: Number(r.id),
+    jobId: r.job_id,
+    alertId: r.alert_id,
+    destinationId: r.destination_id,
+    worker: r.worker,
+    at: Number(r.at),
+    durationMs: Number(r.duration_ms),
+    request: r.request,
+    outcome: r.outcome as DeliveryAttempt['outcome'],
+    httpStatus: r.http_status === null ? null : Number(r.http_status),
+    issueKey: r.issue_key,
+    error: r.error,
+  }));
+}
+
+export async function findLink(db: Db, alertId: string, destinationId: string): Promise<AlertLink | undefined> {
+  const r = await db.selectFrom('alert_links').selectAll().where('alert_id', '=', alertId).where('destination_id', '=', destinationId).executeTakeFirst();
+  return r && { alertId: r.alert_id, destinationId: r.destination_id, issueId: r.issue_id, issueKey: r.issue_key, issueUrl: r.issue_url, createdAt: Number(r.created_at) };
+}
+
+export async function listLinks(db: Db, alertId: string): Promise<AlertLink[]> {
+  const rows = await db.selectFrom('alert_links').selectAll().where('alert_id', '=', alertId).orderBy('created_at').execute();
+  return rows.map((r) => ({ alertId: r.alert_id, destinationId: r.destination_id, issueId: r.issue_id, issueKey: r.issue_key, issueUrl: r.issue_url, createdAt: Number(r.created_at) }));
+}
+
+/** Inserts the link unless one exists; returns the link that holds. */
+export async function insertLink(db: Db, l: AlertLink): Promise<void> {
+  await db
+    .insertInto('alert_links')
+    .values({ alert_id: l.alertId, destination_id: l.destinationId, issue_id: l.issueId, issue_key: l.issueKey, issue_url: l.issueUrl, created_at: l.createdAt, updated_at: l.createdAt })
+    .onConflict((oc) => oc.columns(['alert_id', 'destination_id']).doNothing())
+    .execute();
+}
