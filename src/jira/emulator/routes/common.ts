@@ -1,6 +1,6 @@
 // Helpers shared by the REST routes: registering a route for v2 and v3, permission checks, issue
 // lookup, and Jira's field validation for create and edit.
-import { adfPlainText, isAdfDoc, wikiToAdf, type AdfDoc } from '../adf-wiki.js';
+import { isAdfDoc, wikiToAdf, type AdfDoc } from '../adf-wiki.js';
 import { issueNotFound, jiraError, type Handler, type Reply, type RequestContext } from '../http/reply.js';
 import type { Router } from '../http/router.js';
 import type { Issue, Permission, Project, User } from '../state/model.js';
@@ -49,7 +49,7 @@ export function readRichText(version: 2 | 3, value: unknown): { doc: AdfDoc | nu
   if (version === 3) {
     if (!isAdfDoc(value)) return { error: NOT_ADF };
     if (JSON.stringify(value).length > TEXT_LIMIT) return { error: TEXT_TOO_LONG };
-    return { doc: adfPlainText(value).length === 0 && value.content.length === 0 ? null : value };
+    return { doc: value.content.length === 0 ? null : value };
   }
   if (typeof value !== 'string') return { error: NOT_STRING };
   if (value.length > TEXT_LIMIT) return { error: TEXT_TOO_LONG };

@@ -143,7 +143,8 @@ function createIssue(emu: Emulator) {
     store.issues.set(id, issue);
     store.issueIdByKey.set(key, id);
     store.indexIssue(issue, now.getTime());
-    store.emit({ kind: 'issue_created', issue, actor: user, changelog: creationChangelog(emu, issue, user, now) });
+    // the creation changelog only exists in webhook payloads: build it only when someone listens
+    if (store.webhooks.size > 0) store.emit({ kind: 'issue_created', issue, actor: user, changelog: creationChangelog(emu, issue, user, now) });
     const reply = json(201, { id, key, self: `${ctx.render.base}/rest/api/${ctx.version}/issue/${id}` });
     if (emu.faults.settings.createHook && !ctx.lostAnswer) {
       const action = await emu.createHook.hold(id, key);
