@@ -48,3 +48,17 @@ describe('wiki → ADF → wiki round trip', () => {
     assert.equal(wikiToAdf(null), null);
   });
 });
+
+describe('wiki macros inside lines', () => {
+  it('a {code} block opened and closed mid-line (as in real integrations\' descriptions)', () => {
+    const wiki = '*AlertContext:*\n {code:JSON}\n{\n    "some": "json"\n}{code} after';
+    const adf = wikiToAdf(wiki) as AdfDoc;
+    assert.deepEqual(adf.content.map((n) => n.type), ['paragraph', 'codeBlock', 'paragraph']);
+    assert.deepEqual(adf.content[1], { type: 'codeBlock', attrs: { language: 'JSON' }, content: [{ type: 'text', text: '{\n    "some": "json"\n}' }] });
+    assert.equal(adfToWiki(adf), '*AlertContext:*\n\n{code:JSON}\n{\n    "some": "json"\n}\n{code}\n\nafter');
+  });
+  it('{noformat} keeps markup characters as text', () => {
+    const adf = wikiToAdf('{noformat}\n*not bold*\n{noformat}') as AdfDoc;
+    assert.deepEqual(adf.content, [{ type: 'codeBlock', content: [{ type: 'text', text: '*not bold*' }] }]);
+  });
+});

@@ -196,25 +196,41 @@ function parseBlocks(lines: string[]): AdfNode[] {
   };
   while (i < lines.length) {
     const line = lines[i] as string;
-    const code = /^\{code(?::([^}|]*))?[^}]*\}(.*)$/.exec(line);
-    const noformat = /^\{noformat\}(.*)$/.exec(line);
-    if (code || noformat) {
+    // {code[:lang]} / {noformat} may open anywhere in a line (text before it stays a paragraph)
+    // and close anywhere (text after it is read again as a new line)
+    const open = /(?<!\{)\{(code|noformat)((?::[^}]*)?)\}(?!\})/.exec(line);
+    if (open) {
+      const before = line.slice(0, open.index);
+      if (before.trim()) para.push(before.replace(/\s+$/, ''));
       flush();
-      const close = code ? '{code}' : '{noformat}';
-      const first = (code ? code[2] : noformat?.[1]) ?? '';
-      const body: string[] = first ? [first] : [];
-      i++;
-      while (i < lines.length && !(lines[i] as string).includes(close)) body.push(lines[i++] as string);
-      if (i < lines.length) {
-        const last = (lines[i] as string).slice(0, (lines[i] as string).indexOf(close));
-        if (last) body.push(last);
+      const kind = open[1] as string;
+      const close = `{${kind}}`;
+      const lang = kind === 'code' && open[2] ? (open[2].slice(1).split('|')[0] as string).replace(/^language=/, '') : '';
+      const body: string[] = [];
+      let cur = line.slice(open.index + open[0].length);
+      let first = true;
+      let after = '';
+      for (;;) {
+        const ci = cur.indexOf(close);
+        if (ci >= 0) {
+          const seg = cur.slice(0, ci);
+          if (seg !== '') body.push(seg);
+          after = cur.slice(ci + close.length);
+          break;
+        }
+        if (!(first && cur === '')) body.push(cur);
+        first = false;
         i++;
+        if (i >= lines.length) break;
+        cur = lines[i] as string;
       }
+      i++;
       const text = body.join('\n');
       const node: AdfNode = { type: 'codeBlock' };
-      if (code?.[1]) node.attrs = { language: code[1] };
+      if (lang) node.attrs = { language: lang };
       if (text) node.content = [{ type: 'text', text }];
       blocks.push(node);
+      if (after.trim()) lines.splice(i, 0, after.replace(/^\s+/, ''));
       continue;
     }
     const macro = /^\{(quote|panel|info|note|warning|tip)(?::[^}]*)?\}\s*$/.exec(line);
