@@ -159,6 +159,14 @@ describe('issues', () => {
     assert.deepEqual(status.body, { errorMessages: [], errors: { status: "Field 'status' cannot be set. It is not on the appropriate screen, or unknown." } });
   });
 
+  it('create also takes update verbs, as on Jira', async () => {
+    const r = await j.post('/rest/api/3/issue', { fields: { project: { key: 'SEC' }, issuetype: { name: 'Task' } }, update: { summary: [{ set: 'from update' }], labels: [{ add: 'one' }, { add: 'two' }] } });
+    assert.equal(r.status, 201, r.text);
+    const got = await j.get(`/rest/api/3/issue/${r.body.key as string}?fields=summary,labels`);
+    assert.equal(got.body.fields.summary, 'from update');
+    assert.deepEqual(got.body.fields.labels, ['one', 'two']);
+  });
+
   it('assign, unassign, and refuse users who cannot be assigned', async () => {
     const { key } = await j.createIssue();
     assert.equal((await j.put(`/rest/api/3/issue/${key}/assignee`, { accountId: HUGO_ID })).status, 204);

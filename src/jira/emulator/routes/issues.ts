@@ -94,8 +94,9 @@ function createIssue(emu: Emulator) {
     if (typeof body !== 'object' || body === null || typeof body.fields !== 'object' || body.fields === null) {
       return jiraError(400, [], { project: 'Specify a valid project ID or key', issuetype: 'Specify an issue type', summary: 'You must specify a summary of the issue.' });
     }
-    const fields = body.fields;
+    const fields: Record<string, unknown> = { ...body.fields };
     const errors: Record<string, string> = {};
+    if (body.update !== undefined) mergeUpdate(body.update as Record<string, unknown>, fields, [], CREATE_FIELDS, errors);
     const pref = refOf(fields.project);
     let project: Project | undefined;
     if (!pref || (pref.id === undefined && pref.key === undefined)) errors.project = 'Specify a valid project ID or key';
@@ -207,6 +208,45 @@ function applyChanges(emu: Emulator, issue: Issue, ch: FieldChanges): ChangeItem
   return items;
 }
 
+/**
+ * Folds Jira's update verbs into plain field values: {"labels":[{"add":"x"},{"remove":"y"}]},
+ * {"summary":[{"set":"..."}]}. Errors go to `errors` keyed by field.
+ */
+function mergeUpdate(update: Record<string, unknown> | undefined, fields: Record<string, unknown>, currentLabels: string[], screen: Set<string>, errors: Record<string, string>): void {
+  let labels: string[] | undefined;
+  for (const [field, ops] of Object.entries(update ?? {})) {
+    if (!screen.has(field)) {
+      errors[field] = notOnScreen(field);
+      continue;
+    }
+    if (field in fields) {
+      errors[field] = `Field '${field}' cannot be set twice: it is in both 'fields' and 'update'.`;
+      continue;
+    }
+    if (!Array.isArray(ops)) {
+      errors[field] = 'data was not an array';
+      continue;
+    }
+    for (const op of ops as Record<string, unknown>[]) {
+      const [verb, value] = Object.entries(op ?? {})[0] ?? ['', undefined];
+      if (field === 'labels') {
+        labels ??= currentLabels.slice();
+        if (verb === 'set') {
+          if (!Array.isArray(value)) errors.labels = 'data was not an array';
+          else labels = (value as string[]).slice();
+        } else if (verb === 'add' || verb === 'remove') {
+          const e = labelError(value);
+          if (e) errors.labels = e;
+          else if (verb === 'add' && !labels.includes(value as string)) labels.push(value as string);
+          else if (verb === 'remove') labels = labels.filter((l) => l !== value);
+        } else errors.labels = `The operation '${verb}' is not supported for the field 'labels'.`;
+      } else if (verb === 'set') fields[field] = value;
+      else errors[field] = `The operation '${verb}' is not supported for the field '${field}'.`;
+    }
+  }
+  if (labels !== undefined) fields.labels = labels;
+}
+
 function editIssue(emu: Emulator) {
   return (ctx: RequestContext): Reply => {
     const issue = findIssue(ctx);
@@ -218,39 +258,7 @@ function editIssue(emu: Emulator) {
     const project = emu.store.projectOf(issue);
     const errors: Record<string, string> = {};
     const fields: Record<string, unknown> = { ...(body.fields ?? {}) };
-    // update verbs: {"labels":[{"add":"x"},{"remove":"y"}], "summary":[{"set":"..."}]}
-    let labels: string[] | undefined;
-    for (const [field, ops] of Object.entries(body.update ?? {})) {
-      if (!EDIT_FIELDS.has(field)) {
-        errors[field] = notOnScreen(field);
-        continue;
-      }
-      if (field in fields) {
-        errors[field] = `Field '${field}' cannot be set twice: it is in both 'fields' and 'update'.`;
-        continue;
-      }
-      if (!Array.isArray(ops)) {
-        errors[field] = 'data was not an array';
-        continue;
-      }
-      for (const op of ops as Record<string, unknown>[]) {
-        const [verb, value] = Object.entries(op ?? {})[0] ?? ['', undefined];
-        if (field === 'labels') {
-          labels ??= issue.labels.slice();
-          if (verb === 'set') {
-            if (!Array.isArray(value)) errors.labels = 'data was not an array';
-            else labels = (value as string[]).slice();
-          } else if (verb === 'add' || verb === 'remove') {
-            const e = labelError(value);
-            if (e) errors.labels = e;
-            else if (verb === 'add' && !labels.includes(value as string)) labels.push(value as string);
-            else if (verb === 'remove') labels = labels.filter((l) => l !== value);
-          } else errors.labels = `The operation '${verb}' is not supported for the field 'labels'.`;
-        } else if (verb === 'set') fields[field] = value;
-        else errors[field] = `The operation '${verb}' is not supported for the field '${field}'.`;
-      }
-    }
-    if (labels !== undefined) fields.labels = labels;
+    mergeUpdate(body.update, fields, issue.labels, EDIT_FIELDS, errors);
     const ch = readFields(emu, ctx, fields, project, EDIT_FIELDS, errors);
     if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
     const items = applyChanges(emu, issue, ch);
