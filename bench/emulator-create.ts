@@ -4,10 +4,11 @@
 // size. Later delivery benchmarks use the ratio to show the emulator is not their bottleneck.
 // The emulator runs as a child process (pinned to CPU 0 with taskset when there are 2+ CPUs; the
 // load generator is pinned to CPU 1). Phases alternate bare/create; medians are reported.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { availableParallelism } from 'node:os';
+import { spawnEmulator } from '../src/jira/emulator/spawn.js';
 
 const CONNECTIONS = 64;
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? '2000');
@@ -16,25 +17,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '5');
 interface Target {
   host: string;
   port: number;
-}
-
-async function startChild(pin: boolean): Promise<{ target: Target; adminToken: string; stop: () => void }> {
-  const root = new URL('..', import.meta.url).pathname;
-  const cmd = [process.execPath, '--import', 'tsx', 'src/jira/emulator/main.ts'];
-  const child = pin ? spawn('taskset', ['-c', '0', ...cmd], { cwd: root, env: { ...process.env, JIRA_EMULATOR_PORT: '0' } }) : spawn(cmd[0] as string, cmd.slice(1), { cwd: root, env: { ...process.env, JIRA_EMULATOR_PORT: '0' } });
-  child.stderr.pipe(process.stderr);
-  const line = await new Promise<string>((resolve, reject) => {
-    let buf = '';
-    child.stdout.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) resolve(buf.slice(0, nl));
-    });
-    child.on('exit', (code) => reject(new Error(`emulator exited with ${code ?? 'signal'}`)));
-  });
-  const m = /listening on http:\/\/([^:]+):(\d+) admin-token (\S+)/.exec(line);
-  if (!m) throw new Error(`unexpected emulator banner: ${line}`);
-  return { target: { host: m[1] as string, port: Number(m[2]) }, adminToken: m[3] as string, stop: () => child.kill('SIGTERM') };
 }
 
 function post(agent: Agent, t: Target, path: string, body: string, headers: Record<string, string>): Promise<number> {
@@ -103,7 +85,9 @@ const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.
 export async function run(): Promise<void> {
   const pin = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
   if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
-  const { target, adminToken, stop } = await startChild(pin);
+  const emu = await spawnEmulator(pin ? { cpus: '0' } : {});
+  const target: Target = { host: '127.0.0.1', port: emu.port };
+  const { adminToken } = emu;
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   try {
     const auth = { authorization: `Basic ${Buffer.from('alertsync-bot@example.com:ATATT-emulator-alertsync-bot').toString('base64')}` };
@@ -131,6 +115,6 @@ export async function run(): Promise<void> {
     console.log(`emulator create/bare ratio: ${(c / b).toFixed(2)}  (${CONNECTIONS} connections, loopback, ${ROUNDS}×${PHASE_MS} ms phases, medians; ${pin ? 'server on CPU 0, load on CPU 1' : 'unpinned'})`);
   } finally {
     agent.destroy();
-    stop();
+    await emu.stop();
   }
 }

@@ -38,3 +38,17 @@ describe('emulator CLI', () => {
     }
   });
 });
+
+describe('spawnEmulator', () => {
+  it('starts the CLI as a child process on a free port and stops it', async () => {
+    const { spawnEmulator } = await import('../../src/jira/emulator/spawn.js');
+    const emu = await spawnEmulator({ adminToken: 'spawned', faults: { searchLagMs: 5 } });
+    try {
+      const faults = await fetch(`${emu.url}/_emulator/faults`, { headers: { authorization: 'Bearer spawned' } });
+      assert.deepEqual(await faults.json(), { searchLagMs: 5 });
+    } finally {
+      await emu.stop();
+    }
+    assert.notEqual(emu.child.exitCode ?? emu.child.signalCode, null);
+  });
+});

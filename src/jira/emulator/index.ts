@@ -6,6 +6,7 @@ export type { FaultSettings } from './faults/faults.js';
 export type { HeldCreate } from './faults/create-hook.js';
 export { Emulator } from './server.js';
 export { adfToWiki, wikiToAdf, type AdfDoc } from './adf-wiki.js';
+export { spawnEmulator, type SpawnedEmulator, type SpawnOptions } from './spawn.js';
 
 export interface RunningEmulator {
   url: string;
