@@ -93,6 +93,13 @@ describe('injected failures', () => {
     assert.ok(a.includes(500) && a.includes(200));
   });
 
+  it('a 5xx can carry Retry-After', async () => {
+    await setFaults({ serverErrors: { count: 1, status: 503, retryAfterSeconds: 7 } });
+    const r = await j.get('/rest/api/3/myself');
+    assert.equal(r.status, 503);
+    assert.equal(r.headers.get('retry-after'), '7');
+  });
+
   it('5xx faults can target one operation', async () => {
     await setFaults({ serverErrors: { count: 1, match: { method: 'POST', path: '^/rest/api/3/issue$' } } });
     assert.equal((await j.get('/rest/api/3/myself')).status, 200);

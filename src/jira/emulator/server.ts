@@ -170,9 +170,12 @@ export class Emulator {
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
     if (this.faults.pick('serverErrors', method, path)) {
       await readBody(req);
-      const status = this.faults.settings.serverErrors?.status ?? 503;
+      const se = this.faults.settings.serverErrors;
+      const status = se?.status ?? 503;
+      const headers: Record<string, string> = { ...(rate?.headers ?? {}) };
+      if (typeof se?.retryAfterSeconds === 'number') headers['Retry-After'] = String(se.retryAfterSeconds);
       this.log({ method, path, query: queryString, status, accountId: null, body: null, outcome: 'server-error' });
-      return write(res, { status, body: { errorMessages: ['Internal server error'], errors: {} }, headers: rate?.headers ?? {} });
+      return write(res, { status, body: { errorMessages: ['Internal server error'], errors: {} }, headers });
     }
 
     const raw = await readBody(req);

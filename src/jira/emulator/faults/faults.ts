@@ -22,7 +22,8 @@ export interface ShareFault {
 export interface FaultSettings {
   seed?: number;
   rateLimit?: { perSecond: number; burst?: number } | null;
-  serverErrors?: (ShareFault & { status?: number }) | null;
+  /** status defaults to 503; retryAfterSeconds adds Retry-After (some Jira 503s carry it) */
+  serverErrors?: (ShareFault & { status?: number; retryAfterSeconds?: number }) | null;
   connectionResets?: ShareFault | null;
   latency?: { ms: number; match?: FaultMatch } | null;
   lostAnswers?: (ShareFault & { mode?: 'hold' | 'destroy' }) | null;
