@@ -84,7 +84,7 @@ const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.
 
 export async function run(): Promise<void> {
   const pin = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
-  if (pin) spawnSync('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  if (pin) spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' }); // -a: every thread of this process
   const emu = await spawnEmulator(pin ? { cpus: '0' } : {});
   const target: Target = { host: '127.0.0.1', port: emu.port };
   const { adminToken } = emu;
