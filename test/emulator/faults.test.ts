@@ -75,6 +75,24 @@ describe('rate limit (token bucket per site)', () => {
   });
 });
 
+describe('per-issue write limit', () => {
+  it('writes to one issue share a bucket (old key included); other issues and reads are not limited', async () => {
+    const a = await j.createIssue();
+    const b = await j.createIssue();
+    await setFaults({ issueWriteLimit: { perSecond: 1, burst: 2 } });
+    const edit = (key: string) => j.put(`/rest/api/3/issue/${key}`, { fields: { summary: `s${Math.random()}` } });
+    assert.equal((await edit(a.key)).status, 204);
+    assert.equal((await j.post(`/rest/api/3/issue/${a.id}/comment`, { body: { type: 'doc', version: 1, content: [] } })).status, 400); // counted: a write
+    const limited = await edit(a.key);
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get('ratelimit-reason'), 'jira-per-issue-on-write');
+    assert.ok(Number(limited.headers.get('retry-after')) >= 1);
+    assert.equal((await edit(b.key)).status, 204);
+    assert.equal((await j.get(`/rest/api/3/issue/${a.key}`)).status, 200);
+    assert.equal((await j.admin('GET', '/stats')).body.requests.issueWriteRejected, 1);
+  });
+});
+
 describe('injected failures', () => {
   it('a share of 5xx answers: the next N, or a seeded rate that repeats for the same seed', async () => {
     await setFaults({ serverErrors: { count: 2, status: 503 } });

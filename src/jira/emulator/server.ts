@@ -161,6 +161,12 @@ export class Emulator {
       this.log({ method, path, query: queryString, status: 429, accountId: null, body: null, outcome: 'rate-limited' });
       return write(res, { status: 429, body: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers: rate.headers });
     }
+    const perIssue = this.faults.issueWriteLimit(method, path, (k) => this.store.issueByIdOrKey(k)?.id);
+    if (perIssue) {
+      await readBody(req);
+      this.log({ method, path, query: queryString, status: 429, accountId: null, body: null, outcome: 'rate-limited' });
+      return write(res, { status: 429, body: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers: perIssue.headers });
+    }
     if (this.faults.pick('connectionResets', method, path)) {
       this.log({ method, path, query: queryString, status: null, accountId: null, body: null, outcome: 'reset' });
       req.socket.resetAndDestroy();

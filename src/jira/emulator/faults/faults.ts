@@ -22,6 +22,8 @@ export interface ShareFault {
 export interface FaultSettings {
   seed?: number;
   rateLimit?: { perSecond: number; burst?: number } | null;
+  /** Jira's per-issue write limit: writes (POST/PUT/DELETE) to one issue's URLs share a bucket */
+  issueWriteLimit?: { perSecond: number; burst?: number } | null;
   /** status defaults to 503; retryAfterSeconds adds Retry-After (some Jira 503s carry it) */
   serverErrors?: (ShareFault & { status?: number; retryAfterSeconds?: number }) | null;
   connectionResets?: ShareFault | null;
@@ -53,6 +55,8 @@ export class FaultManager {
   private seconds: SecondStats[] = [];
   acceptedTotal = 0;
   rejectedTotal = 0;
+  private issueBuckets = new Map<string, { tokens: number; last: number }>();
+  issueWriteRejected = 0;
   private firstAt: number | null = null;
   private lastAt: number | null = null;
 
@@ -72,6 +76,7 @@ export class FaultManager {
       this.tokens = s.rateLimit.burst ?? s.rateLimit.perSecond;
       this.lastRefill = performance.now();
     }
+    this.issueBuckets.clear();
     this.resetStats();
   }
 
@@ -79,6 +84,7 @@ export class FaultManager {
     this.seconds = [];
     this.acceptedTotal = 0;
     this.rejectedTotal = 0;
+    this.issueWriteRejected = 0;
     this.firstAt = null;
     this.lastAt = null;
   }
@@ -131,6 +137,46 @@ export class FaultManager {
     };
   }
 
+  /**
+   * Per-issue write limit: a token bucket per issue (by id, so old keys share it) for POST/PUT/DELETE
+   * under /rest/api/{2,3}/issue/{idOrKey}. Over it: 429 with RateLimit-Reason jira-per-issue-on-write.
+   */
+  issueWriteLimit(method: string, path: string, issueIdOf: (idOrKey: string) => string | undefined): RateDecision | null {
+    const rl = this.settings.issueWriteLimit;
+    if (!rl || method === 'GET') return null;
+    const m = /^\/rest\/api\/(?:2|3|latest)\/issue\/([^/]+)/.exec(path);
+    if (!m || m[1] === 'bulk' || m[1] === 'createmeta') return null;
+    let idOrKey: string;
+    try {
+      idOrKey = decodeURIComponent(m[1] as string);
+    } catch {
+      return null;
+    }
+    const id = issueIdOf(idOrKey);
+    if (id === undefined) return null;
+    const capacity = rl.burst ?? rl.perSecond;
+    const now = performance.now();
+    const b = this.issueBuckets.get(id) ?? { tokens: capacity, last: now };
+    b.tokens = Math.min(capacity, b.tokens + ((now - b.last) / 1000) * rl.perSecond);
+    b.last = now;
+    this.issueBuckets.set(id, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return null;
+    }
+    this.issueWriteRejected++;
+    return {
+      allowed: false,
+      headers: {
+        'Retry-After': String(Math.max(1, Math.ceil((1 - b.tokens) / rl.perSecond))),
+        'X-RateLimit-Limit': String(capacity),
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': new Date(Date.now() + Math.ceil(((capacity - b.tokens) / rl.perSecond) * 1000)).toISOString(),
+        'RateLimit-Reason': 'jira-per-issue-on-write',
+      },
+    };
+  }
+
   private count(wall: number, accepted: boolean): void {
     const second = Math.floor(wall / 1000);
     let last = this.seconds[this.seconds.length - 1];
@@ -153,6 +199,7 @@ export class FaultManager {
     return {
       accepted: this.acceptedTotal,
       rejected: this.rejectedTotal,
+      issueWriteRejected: this.issueWriteRejected,
       windowSeconds: elapsed,
       acceptedPerSecond: elapsed > 0 ? this.acceptedTotal / elapsed : this.acceptedTotal,
       perSecond: this.seconds.map((s) => ({ second: new Date(s.second * 1000).toISOString(), accepted: s.accepted, rejected: s.rejected })),
