@@ -121,6 +121,9 @@ export interface ReceivedDelivery {
 export class WebhookReceiver {
   readonly received: ReceivedDelivery[] = [];
   statuses: number[] = [];
+  /** when true, deliveries are read but not answered until releaseResponses() */
+  holdResponses = false;
+  private heldResponses: (() => void)[] = [];
   private waiters: { n: number; resolve: () => void }[] = [];
   private server: Server;
   url = '';
@@ -133,7 +136,8 @@ export class WebhookReceiver {
         const raw = Buffer.concat(chunks).toString('utf8');
         this.received.push({ headers: req.headers, raw, body: raw ? JSON.parse(raw) : undefined });
         const status = this.statuses.shift() ?? 200;
-        res.writeHead(status).end();
+        if (this.holdResponses) this.heldResponses.push(() => res.writeHead(status).end());
+        else res.writeHead(status).end();
         this.waiters = this.waiters.filter((w) => {
           if (this.received.length >= w.n) w.resolve();
           return this.received.length < w.n;
@@ -155,6 +159,12 @@ export class WebhookReceiver {
       const t = setTimeout(() => reject(new Error(`only ${this.received.length} of ${n} deliveries within ${timeoutMs} ms`)), timeoutMs);
       this.waiters.push({ n, resolve: () => { clearTimeout(t); resolve(); } });
     });
+  }
+
+  releaseResponses(): void {
+    const held = this.heldResponses;
+    this.heldResponses = [];
+    for (const f of held) f();
   }
 
   ofEvent(name: string): ReceivedDelivery[] {
