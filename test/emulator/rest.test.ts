@@ -325,6 +325,8 @@ describe('authentication', () => {
     assert.match(bad.text, /authenticated/);
     const none = await j.get('/rest/api/3/myself', { as: null });
     assert.equal(none.status, 401);
+    const badJson = await j.call('POST', '/rest/api/3/issue', { as: null, body: '{not json' });
+    assert.equal(badJson.status, 401, 'authentication comes before reading the body');
   });
 
   it('403 where the user lacks the permission', async () => {

@@ -185,16 +185,6 @@ export class Emulator {
     }
 
     const raw = await readBody(req);
-    let body: unknown = undefined;
-    if (raw.length > 0 && method !== 'GET') {
-      try {
-        body = JSON.parse(raw);
-      } catch (err) {
-        const reply = jiraError(400, [`Unexpected character in JSON body: ${(err as Error).message}`]);
-        this.log({ method, path, query: queryString, status: 400, accountId: null, body: raw.slice(0, 2000), outcome: 'answered' });
-        return write(res, reply);
-      }
-    }
 
     // authentication: Basic email:api-token, or the admin token acting as a seeded user
     let user: User | null = null;
@@ -206,6 +196,17 @@ export class Emulator {
       const u = this.userByCredentials(auth);
       user = u === 'bad' ? null : u;
     }
+    let body: unknown = undefined;
+    if (raw.length > 0 && method !== 'GET' && user !== null) {
+      try {
+        body = JSON.parse(raw);
+      } catch (err) {
+        const reply = jiraError(400, [`Unexpected character in JSON body: ${(err as Error).message}`]);
+        this.log({ method, path, query: queryString, status: 400, accountId: user.accountId, body: raw.slice(0, 2000), outcome: 'answered' });
+        return write(res, reply);
+      }
+    }
+
     const lost = this.faults.pick('lostAnswers', method, path);
     let reply: Reply;
     if (!isRest && path !== '/') {
