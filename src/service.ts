@@ -22,6 +22,7 @@ import { DeliveryWorker } from './delivery/worker.js';
 import { DbSiteRateLimiter } from './delivery/rate-limiter.js';
 import { createJiraAccess } from './delivery/jira-access.js';
 import { installDeliveryMetrics } from './delivery/metrics.js';
+import { createJobLock } from './delivery/job-lock.js';
 import { setDestinationError } from './storage/repositories/destination-errors.js';
 
 export interface Service {
@@ -86,6 +87,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       },
       jiraFor: access.jiraFor,
       recordDestinationError: (id, message) => setDestinationError(storage.db, id, message),
+      lockJob: createJobLock(storage.db, storage.dialect),
       onJobFinished: jiraMetrics.onJobFinished,
     });
     const delivery = new DeliveryService(storage.db, clock, destinations, () => worker.wake());

@@ -53,7 +53,7 @@ export interface DeliveryAttempt {
   at: number;
   durationMs: number;
   request: string;
-  outcome: 'ok' | 'retry' | 'unknown' | 'failed' | 'fenced' | 'found' | 'skipped';
+  outcome: 'ok' | 'retry' | 'unknown' | 'failed' | 'found' | 'absent';
   httpStatus: number | null;
   issueKey: string | null;
   error: string | null;

@@ -19,9 +19,10 @@ import type { Destination } from '../destinations/destination.js';
 import { doc, paragraph, text } from '../jira/format/adf.js';
 import { retryDelayMs } from './backoff.js';
 import { buildCreateIssueFields } from './issue-request.js';
-import { lookupLabels, type DeliveryJob, type Lane } from './job.js';
+import { lookupLabels, type DeliveryAttempt, type DeliveryJob, type Lane } from './job.js';
 import { sleep, type SiteRateLimiter } from './rate-limiter.js';
 import { newId } from '../ids.js';
+import type { JobLock } from './job-lock.js';
 
 export interface WorkerSettings {
   leaseMs: number;
@@ -50,6 +51,8 @@ export interface WorkerDeps {
   /** The destination and a client for it, or null when it was deleted. */
   jiraFor(destinationId: string): Promise<JiraAccess | null>;
   recordDestinationError(destinationId: string, message: string | null): Promise<void>;
+  /** Runs a job under its cross-process lock (PostgreSQL); `locked: false` = someone still holds it. */
+  lockJob: JobLock;
   onJobFinished?(job: DeliveryJob, outcome: string): void;
 }
 
@@ -134,7 +137,7 @@ export class DeliveryWorker {
   #launch(job: DeliveryJob): void {
     const priority = job.lane === 'priority';
     if (priority) this.#inflightPriority++;
-    const p = this.#execute(job)
+    const p = this.#executeLocked(job)
       .catch((err) => this.deps.logger.error({ err, jobId: job.id }, 'delivery job crashed'))
       .finally(() => {
         this.#inflight.delete(job.id);
@@ -142,6 +145,15 @@ export class DeliveryWorker {
         this.wake();
       });
     this.#inflight.set(job.id, p);
+  }
+
+  async #executeLocked(job: DeliveryJob): Promise<void> {
+    const r = await this.deps.lockJob(job.id, () => this.#execute(job));
+    if (r.locked) return;
+    // A stalled worker still holds the job: leave it alone and look again later.
+    const now = this.deps.clock.now();
+    await repo.updateRunningJob(this.deps.db, job.id, job.fence, { state: 'pending', next_run_at: now + Math.max(this.deps.settings.pollMs, 500), lease_owner: null, lease_until: null, updated_at: now });
+    this.deps.logger.info({ jobId: job.id }, 'job is still locked by a stalled worker; retrying later');
   }
 
   async #execute(job: DeliveryJob): Promise<void> {
@@ -191,6 +203,7 @@ export class DeliveryWorker {
         await this.#attempt(job, 'search', 'found', 200, first.key, found.length > 1 ? `${found.length} issues carry the labels; the oldest is linked, the sweep closes the others` : null, 0);
         return this.#linkAndComplete(job, access, first, true);
       }
+      await this.#attempt(job, 'search', 'absent', 200, null, `no issue carries the labels ${settings.createRecheckMs} ms after the unknown create: creating it`, 0);
     }
 
     const fields = buildCreateIssueFields(alert, access.destination, { publicUrl: settings.publicUrl, lookup: true });
@@ -373,7 +386,7 @@ export class DeliveryWorker {
     this.deps.onJobFinished?.(job, state);
   }
 
-  async #attempt(job: DeliveryJob, request: string, outcome: 'ok' | 'retry' | 'unknown' | 'failed' | 'found', status: number | null, issueKey: string | null, error: string | null, durationMs: number): Promise<void> {
+  async #attempt(job: DeliveryJob, request: string, outcome: DeliveryAttempt['outcome'], status: number | null, issueKey: string | null, error: string | null, durationMs: number): Promise<void> {
     await repo.insertAttempt(this.deps.db, { jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, worker: this.id, at: this.deps.clock.now(), durationMs, request, outcome, httpStatus: status, issueKey, error });
   }
 }

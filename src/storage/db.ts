@@ -45,7 +45,7 @@ export function openSqlite(dataDir: string): Storage {
   };
 }
 
-export function openPostgres(url: string, poolSize = 10): Storage {
+export function openPostgres(url: string, poolSize = 30): Storage {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
   // A pool error (server restart, network) must not crash the process; queries fail and retry instead.
   pool.on('error', () => {});
@@ -65,6 +65,7 @@ export function openPostgres(url: string, poolSize = 10): Storage {
   };
 }
 
-export function openStorage(opts: { databaseUrl: string | null; dataDir: string }): Storage {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openSqlite(opts.dataDir);
+export function openStorage(opts: { databaseUrl: string | null; dataDir: string; workerConcurrency?: number }): Storage {
+  // Each job in flight holds one connection for its advisory lock (delivery/job-lock.ts), plus room for HTTP.
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, (opts.workerConcurrency ?? 8) + 12) : openSqlite(opts.dataDir);
 }
