@@ -73,6 +73,10 @@ const EXPECTED = [
   'GET /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey} 200',
   'GET /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey} 404',
   'DELETE /rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey} 204',
+  'GET /rest/api/3/issue/{issueIdOrKey}/changelog 200',
+  'GET /rest/api/3/issue/{issueIdOrKey}/changelog 404',
+  'POST /rest/api/3/search/approximate-count 200',
+  'POST /rest/api/3/search/approximate-count 400',
   'GET /rest/api/3/search/jql 200',
   'GET /rest/api/3/search/jql 400',
   'POST /rest/api/3/search/jql 200',
@@ -155,6 +159,14 @@ describe('OpenAPI conformance of every emulated operation', () => {
     await j.get(`/rest/api/3/issue/${key}/properties/none`);
     await j.delete(`/rest/api/3/issue/${key}/properties/p`);
     await j.get(`/rest/api/3/search/jql?jql=${encodeURIComponent('project = SEC')}&fields=*all&expand=changelog`);
+    const cl = await j.get(`/rest/api/3/issue/${key}/changelog?maxResults=1`);
+    assert.ok(cl.body.total >= 2);
+    assert.equal(cl.body.values.length, 1);
+    assert.equal(cl.body.isLast, false);
+    await j.get('/rest/api/3/issue/SEC-999/changelog');
+    const count = await j.post('/rest/api/3/search/approximate-count', { jql: 'project = SEC' });
+    assert.ok(count.body.count >= 1);
+    await j.post('/rest/api/3/search/approximate-count', { jql: 'project = = SEC' });
     await j.get(`/rest/api/3/search/jql?jql=${encodeURIComponent('project = = SEC')}`);
     await j.post('/rest/api/3/search/jql', { jql: 'project = SEC', fields: ['*all'], maxResults: 1 });
     await j.post('/rest/api/3/search/jql', { jql: 'project = NOPE' });

@@ -248,12 +248,16 @@ export function selectFields(param: string | string[] | null | undefined, dflt: 
   return set;
 }
 
+export function historyJson(r: RenderContext, h: Issue['changelog'][number]): Record<string, unknown> {
+  return changelogJsonOf(r, [h])[0] as Record<string, unknown>;
+}
+
 export function changelogJson(r: RenderContext, issue: Issue): Record<string, unknown> {
-  return {
-    startAt: 0,
-    maxResults: issue.changelog.length,
-    total: issue.changelog.length,
-    histories: issue.changelog.map((h) => ({
+  return { startAt: 0, maxResults: issue.changelog.length, total: issue.changelog.length, histories: changelogJsonOf(r, issue.changelog) };
+}
+
+function changelogJsonOf(r: RenderContext, histories: Issue['changelog']): Record<string, unknown>[] {
+  return histories.map((h) => ({
       id: h.id,
       author: userRef(r, h.authorId),
       created: jiraTime(h.created),
@@ -266,8 +270,7 @@ export function changelogJson(r: RenderContext, issue: Issue): Record<string, un
         }
         return out;
       }),
-    })),
-  };
+    }));
 }
 
 export function issueJson(

@@ -3,7 +3,7 @@
 import type { AdfDoc } from '../adf-wiki.js';
 import { jiraError, json, noContent, type Reply, type RequestContext } from '../http/reply.js';
 import type { Router } from '../http/router.js';
-import { issueJson, selectFields } from '../representation.js';
+import { historyJson, issueJson, selectFields } from '../representation.js';
 import type { Emulator } from '../server.js';
 import type { ChangeItem, Issue, Project, User } from '../state/model.js';
 import { jiraTime } from '../time.js';
@@ -389,6 +389,20 @@ export function registerIssueRoutes(router: Router, emu: Emulator): void {
   both(router, 'PUT', '/issue/:issueIdOrKey', editIssue(emu));
   both(router, 'DELETE', '/issue/:issueIdOrKey', deleteIssue(emu));
   both(router, 'PUT', '/issue/:issueIdOrKey/assignee', assignIssue(emu));
+  both(router, 'GET', '/issue/:issueIdOrKey/changelog', (ctx) => {
+    const issue = findIssue(ctx);
+    if (isReply(issue)) return issue;
+    const startAt = Math.max(0, Number.parseInt(ctx.query.get('startAt') ?? '0', 10) || 0);
+    const maxResults = Math.min(100, Math.max(1, Number.parseInt(ctx.query.get('maxResults') ?? '100', 10) || 100));
+    const values = issue.changelog.slice(startAt, startAt + maxResults).map((h) => historyJson(ctx.render, h));
+    const isLast = startAt + values.length >= issue.changelog.length;
+    const self = `${ctx.render.base}/rest/api/${ctx.version}/issue/${issue.key}/changelog`;
+    return json(200, {
+      self: `${self}?maxResults=${maxResults}&startAt=${startAt}`,
+      ...(isLast ? {} : { nextPage: `${self}?maxResults=${maxResults}&startAt=${startAt + values.length}` }),
+      maxResults, startAt, total: issue.changelog.length, isLast, values,
+    });
+  });
   router.add('POST', '/rest/api/3/bulk/issues/move', bulkMove(emu));
   router.add('GET', '/rest/api/3/bulk/queue/:taskId', bulkTask(emu));
 }

@@ -133,7 +133,32 @@ function search(emu: Emulator, ctx: RequestContext, p: SearchParams): Reply {
   return json(200, out);
 }
 
+/** Approximate count: the same search (with the same lag), counted. */
+function approximateCount(emu: Emulator, ctx: RequestContext): Reply {
+  const b = (ctx.body ?? {}) as { jql?: unknown };
+  const jql = typeof b.jql === 'string' ? b.jql : '';
+  let q: JqlQuery;
+  try {
+    q = parseJql(jql);
+  } catch (err) {
+    if (err instanceof JqlError) return jiraError(400, [err.message]);
+    throw err;
+  }
+  if (isUnbounded(q)) return jiraError(400, ['Unbounded JQL queries are not allowed here. Please add a search restriction to your query.']);
+  const sem = semanticErrors(emu, q);
+  if (sem.length > 0) return jiraError(400, sem);
+  const now = new Date();
+  const mctx = { currentUserAccountId: (ctx.user as User).accountId, now };
+  let count = 0;
+  for (const issue of emu.store.issues.values()) {
+    const view = emu.store.searchView(issue, now.getTime());
+    if (view && matchesJql(q, view, mctx)) count++;
+  }
+  return json(200, { count });
+}
+
 export function registerSearchRoutes(router: Router, emu: Emulator): void {
+  both(router, 'POST', '/search/approximate-count', (ctx) => approximateCount(emu, ctx));
   both(router, 'GET', '/search/jql', (ctx) => search(emu, ctx, fromQuery(ctx)));
   both(router, 'POST', '/search/jql', (ctx) => {
     const p = fromBody(ctx);
