@@ -159,6 +159,8 @@ describe('events and payloads', () => {
     await settle();
     assert.deepEqual(rx.received.map((d) => d.body.issue.fields.summary).sort(), ['ops one', 'ops two']);
     assert.deepEqual(rx.received.map((d) => d.body.user.displayName).sort(), ['Ada Admin', 'Hugo Hidden']);
+    // no email in webhooks, even for a user whose email is visible in REST
+    assert.ok(rx.received.every((d) => d.body.user.emailAddress === undefined && d.body.issue.fields.reporter.emailAddress === undefined));
   });
 
   it('only the registered events are delivered', async () => {
