@@ -196,37 +196,55 @@ describe('search lag', () => {
     return r.body.issues.map((i: { fields: { summary: string } }) => i.fields.summary) as string[];
   };
 
+  // Each check is only conclusive if the search answered before `before + lag` (before <= write
+  // time): on a machine so slow that it did not, the round is repeated with fresh data.
   it('an issue written at t is absent from every search computed before t + lag', async () => {
-    const lag = 1500;
+    const lag = 2000;
     await setFaults({ searchLagMs: lag });
-    const before = Date.now();
-    const { id } = await j.createIssue({ summary: 'lagging', labels: ['lagtest'] });
-    assert.deepEqual(await search('labels = lagtest'), []);
-    // reconcileIssues forces a just-written issue in, as on Jira Cloud
-    assert.deepEqual(await search('labels = lagtest', { reconcileIssues: [Number(id)] }), ['lagging']);
-    // even a request that arrives late (added latency) is computed at its own time
-    let found: string[] = [];
-    while (found.length === 0) {
-      found = await search('labels = lagtest');
-      if (found.length === 0) {
-        assert.ok(Date.now() - before < lag + 5000, 'issue never became searchable');
-        await new Promise((r) => setTimeout(r, 50));
+    let conclusive = false;
+    for (let round = 0; round < 3 && !conclusive; round++) {
+      const label = `lagtest${round}`;
+      const before = Date.now();
+      const { id } = await j.createIssue({ summary: `lagging${round}`, labels: [label] });
+      const early = await search(`labels = ${label}`);
+      if (Date.now() >= before + lag) continue;
+      conclusive = true;
+      assert.deepEqual(early, []);
+      // reconcileIssues forces a just-written issue in, as on Jira Cloud
+      assert.deepEqual(await search(`labels = ${label}`, { reconcileIssues: [Number(id)] }), [`lagging${round}`]);
+      let found: string[] = [];
+      while (found.length === 0) {
+        const t = Date.now();
+        found = await search(`labels = ${label}`);
+        if (found.length === 0) {
+          assert.ok(Date.now() - before < lag + 10_000, 'issue never became searchable');
+          await new Promise((r) => setTimeout(r, 50));
+        } else assert.ok(Date.now() - before >= lag && t >= before, `searchable after ${Date.now() - before} ms`);
       }
     }
-    assert.ok(Date.now() - before >= lag, `searchable after ${Date.now() - before} ms`);
+    assert.ok(conclusive, 'no round answered within the lag');
   });
 
   it('an edit is searchable only after the lag; until then search sees the old values', async () => {
-    await setFaults({ searchLagMs: 0 });
-    const { key } = await j.createIssue({ summary: 'edited', labels: ['old'] });
-    await setFaults({ searchLagMs: 1000 });
-    const t = Date.now();
-    await j.put(`/rest/api/3/issue/${key}`, { fields: { labels: ['new'] } });
-    assert.deepEqual(await search('labels = old'), ['edited']);
-    assert.deepEqual(await search('labels = new'), []);
-    await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - t)) + 100));
-    assert.deepEqual(await search('labels = new'), ['edited']);
-    assert.deepEqual(await search('labels = old'), []);
+    const lag = 2000;
+    let conclusive = false;
+    for (let round = 0; round < 3 && !conclusive; round++) {
+      await setFaults({ searchLagMs: 0 });
+      const { key } = await j.createIssue({ summary: `edited${round}`, labels: [`old${round}`] });
+      await setFaults({ searchLagMs: lag });
+      const before = Date.now();
+      await j.put(`/rest/api/3/issue/${key}`, { fields: { labels: [`new${round}`] } });
+      const oldHit = await search(`labels = old${round}`);
+      const newHit = await search(`labels = new${round}`);
+      if (Date.now() >= before + lag) continue;
+      conclusive = true;
+      assert.deepEqual(oldHit, [`edited${round}`]);
+      assert.deepEqual(newHit, []);
+      await new Promise((r) => setTimeout(r, Math.max(0, lag - (Date.now() - before)) + 100));
+      assert.deepEqual(await search(`labels = new${round}`), [`edited${round}`]);
+      assert.deepEqual(await search(`labels = old${round}`), []);
+    }
+    assert.ok(conclusive, 'no round answered within the lag');
   });
 });
 
