@@ -24,6 +24,7 @@ import { createJiraAccess } from './delivery/jira-access.js';
 import { installDeliveryMetrics } from './delivery/metrics.js';
 import { createJobLock } from './delivery/job-lock.js';
 import { setDestinationError } from './storage/repositories/destination-errors.js';
+import { benchRoutes } from './http/routes/bench.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -100,7 +101,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       alerts,
       limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes },
       warnings: () => warnings,
-      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, limiter })],
+      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, limiter }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
     });
     return {
       app,
