@@ -37,7 +37,8 @@ export interface RequestLogEntry {
   query: string;
   status: number | null;
   accountId: string | null;
-  body: unknown;
+  /** the request body as received (JSON text), parsed only when listed: keeps the hot path light */
+  rawBody: string | null;
   outcome: 'answered' | 'rate-limited' | 'reset' | 'server-error' | 'lost-answer' | 'destroyed';
 }
 
@@ -158,17 +159,17 @@ export class Emulator {
     const rate = this.faults.rateLimit(method, path);
     if (rate && !rate.allowed) {
       await readBody(req);
-      this.log({ method, path, query: queryString, status: 429, accountId: null, body: null, outcome: 'rate-limited' });
+      this.log({ method, path, query: queryString, status: 429, accountId: null, rawBody: null, outcome: 'rate-limited' });
       return write(res, { status: 429, body: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers: rate.headers });
     }
     const perIssue = this.faults.issueWriteLimit(method, path, (k) => this.store.issueByIdOrKey(k)?.id);
     if (perIssue) {
       await readBody(req);
-      this.log({ method, path, query: queryString, status: 429, accountId: null, body: null, outcome: 'rate-limited' });
+      this.log({ method, path, query: queryString, status: 429, accountId: null, rawBody: null, outcome: 'rate-limited' });
       return write(res, { status: 429, body: { errorMessages: ['Rate limit exceeded.'], errors: {} }, headers: perIssue.headers });
     }
     if (this.faults.pick('connectionResets', method, path)) {
-      this.log({ method, path, query: queryString, status: null, accountId: null, body: null, outcome: 'reset' });
+      this.log({ method, path, query: queryString, status: null, accountId: null, rawBody: null, outcome: 'reset' });
       req.socket.resetAndDestroy();
       return;
     }
@@ -180,7 +181,7 @@ export class Emulator {
       const status = se?.status ?? 503;
       const headers: Record<string, string> = { ...(rate?.headers ?? {}) };
       if (typeof se?.retryAfterSeconds === 'number') headers['Retry-After'] = String(se.retryAfterSeconds);
-      this.log({ method, path, query: queryString, status, accountId: null, body: null, outcome: 'server-error' });
+      this.log({ method, path, query: queryString, status, accountId: null, rawBody: null, outcome: 'server-error' });
       return write(res, { status, body: { errorMessages: ['Internal server error'], errors: {} }, headers });
     }
 
@@ -202,7 +203,7 @@ export class Emulator {
         body = JSON.parse(raw);
       } catch (err) {
         const reply = jiraError(400, [`Unexpected character in JSON body: ${(err as Error).message}`]);
-        this.log({ method, path, query: queryString, status: 400, accountId: user.accountId, body: raw.slice(0, 2000), outcome: 'answered' });
+        this.log({ method, path, query: queryString, status: 400, accountId: user.accountId, rawBody: raw.slice(0, 2000), outcome: 'answered' });
         return write(res, reply);
       }
     }
@@ -218,14 +219,14 @@ export class Emulator {
     }
     if (rate?.headers) reply.headers = { ...rate.headers, ...reply.headers };
     if (lost && reply.noAnswer === undefined) reply.noAnswer = this.faults.settings.lostAnswers?.mode ?? 'hold';
-    const entryBody = body === undefined ? null : body;
+    const entryBody = raw.length > 0 ? raw : null;
     if (reply.noAnswer) {
-      this.log({ method, path, query: queryString, status: null, accountId: user?.accountId ?? null, body: entryBody, outcome: reply.noAnswer === 'hold' ? 'lost-answer' : 'destroyed' });
+      this.log({ method, path, query: queryString, status: null, accountId: user?.accountId ?? null, rawBody: entryBody, outcome: reply.noAnswer === 'hold' ? 'lost-answer' : 'destroyed' });
       if (reply.noAnswer === 'destroy') req.socket.destroy();
       else this.heldSockets.add(req.socket);
       return;
     }
-    this.log({ method, path, query: queryString, status: reply.status, accountId: user?.accountId ?? null, body: entryBody, outcome: 'answered' });
+    this.log({ method, path, query: queryString, status: reply.status, accountId: user?.accountId ?? null, rawBody: entryBody, outcome: 'answered' });
     write(res, reply);
   }
 

@@ -23,6 +23,15 @@ export function userCredentials(u: User): Record<string, unknown> {
   };
 }
 
+function parseOrText(raw: string | null): unknown {
+  if (raw === null) return null;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
 function body(ctx: RequestContext): Record<string, unknown> {
   return typeof ctx.body === 'object' && ctx.body !== null && !Array.isArray(ctx.body) ? (ctx.body as Record<string, unknown>) : {};
 }
@@ -65,7 +74,7 @@ export function registerAdminRoutes(router: Router, emu: Emulator): void {
     const method = ctx.query.get('method');
     const path = ctx.query.get('path');
     const out = emu.requests.filter((r) => r.seq > since && (!method || r.method === method) && (!path || r.path === path));
-    return json(200, out.slice(-limit));
+    return json(200, out.slice(-limit).map(({ rawBody, ...r }) => ({ ...r, body: parseOrText(rawBody) })));
   });
   router.add('DELETE', `${A}/requests`, () => {
     emu.requests.length = 0;
