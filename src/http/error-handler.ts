@@ -35,8 +35,8 @@ export function installErrorHandling(app: FastifyInstance): void {
       const message = code === 'payload_too_large'
         ? `request body is larger than this endpoint accepts (${request.routeOptions.bodyLimit ?? 'limit'} bytes); see docs/api.md for limits`
         : code === 'malformed_json'
-          ? // Node's parse message quotes part of the body, which may hold a secret: never echo it.
-            'request body is not valid JSON'
+          ? // Our parser's own words (http/json-parser.ts): they never quote the body.
+            `request body is not valid JSON: ${fe.message}`
           : fe.message;
       return reply.code(status).send({ error: { code, message, details: null } });
     }

@@ -72,9 +72,9 @@ test(`faults: ${N} alerts, 20% failing calls, search lag 2 s, recheck 3 s → ex
   }
 });
 
-test(`faults: recheck (300 ms) shorter than the search lag (2 s) → duplicates, and after the sweep exactly one open issue per alert`, async () => {
-  const emu: RunningEmulator = await startEmulator({ faults: faults(11, 2000) });
-  const svc = await startTestService('sqlite', { ...SETTINGS, ALERTSYNC_CREATE_RECHECK_MS: '300', ALERTSYNC_SWEEP_DELAY_MS: '2500' });
+test(`faults: recheck (300 ms) shorter than the search lag (5 s) → duplicates, and after the sweep exactly one open issue per alert`, async () => {
+  const emu: RunningEmulator = await startEmulator({ faults: faults(11, 5000) });
+  const svc = await startTestService('sqlite', { ...SETTINGS, ALERTSYNC_CREATE_RECHECK_MS: '300', ALERTSYNC_SWEEP_DELAY_MS: '6000' });
   try {
     await createEmulatorDestination(svc, emu);
     const ids = await storm(svc, N, 'lag');
@@ -84,7 +84,7 @@ test(`faults: recheck (300 ms) shorter than the search lag (2 s) → duplicates,
     console.log(`# before the sweep: ${total} issues for ${N} alerts`);
     assert.ok(total > N, 'with a recheck shorter than the lag, some duplicates were made (otherwise this test proves nothing)');
     // Let the emulator answer normally now, so the sweep itself is not what this test measures.
-    emu.emulator.configureFaults({ searchLagMs: 2000 });
+    emu.emulator.configureFaults({ searchLagMs: 5000 });
     const db = svc.service.storage.db;
     await waitFor(
       'the sweeps',

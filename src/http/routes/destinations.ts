@@ -16,28 +16,12 @@ export function destinationJson(d: Destination, webhookUrl: string) {
   };
 }
 
-/**
- * Destination routes, in their own encapsulated context so that their JSON parser can be the
- * one below: V8's JSON.parse messages quote a piece of the input ("Unexpected token 'S',
- * "…apiToken": SECRETTOKE"…"), and a body here may hold an API token.
- */
+/** Destination routes (bodies may hold an API token: see http/json-parser.ts for parse errors). */
 export function destinationRoutes(deps: { destinations: DestinationsService }) {
   return (app: FastifyInstance): void => {
     app.addSchema(DestinationSchema);
     app.addSchema(WebhookSchema);
     void app.register(async (scope) => {
-      scope.removeContentTypeParser('application/json');
-      scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-        const text = String(body);
-        // Same error codes as Fastify's own parser, so the answer is the usual 400 malformed_json.
-        const fail = (code: string, message: string) => done(Object.assign(new Error(message), { statusCode: 400, code }), undefined);
-        if (text.trim() === '') return fail('FST_ERR_CTP_EMPTY_JSON_BODY', 'the body is empty; a JSON object is expected');
-        try {
-          done(null, JSON.parse(text));
-        } catch {
-          fail('FST_ERR_CTP_INVALID_JSON_BODY', 'it could not be parsed (the body is not quoted back: it may hold a secret)');
-        }
-      });
       register(scope, deps.destinations);
     });
   };
