@@ -6,6 +6,7 @@ type Part = () => Promise<void>;
 const PARTS: Record<string, Part> = {
   emulator: async () => (await import('./emulator-create.js')).run(),
   ingest: async () => (await import('./ingest.js')).run(),
+  delivery: async () => (await import('./delivery.js')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

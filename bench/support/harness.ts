@@ -65,7 +65,9 @@ export async function startService(opts: { env?: Record<string, string>; cpus?: 
   const port = await freePort();
   const dataDir = opts.dataDir ?? tempDataDir();
   const env: NodeJS.ProcessEnv = { ...process.env, ALERTSYNC_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ALERTSYNC_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', ...opts.env };
-  const cmd = [process.execPath, '--import', 'tsx', 'src/main.ts'];
+  // BENCH_SERVICE_NODE_ARGS: extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const cmd = [process.execPath, ...nodeArgs, '--import', 'tsx', 'src/main.ts'];
   const child = opts.cpus ? spawn('taskset', ['-c', opts.cpus, ...cmd], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(cmd[0] as string, cmd.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {

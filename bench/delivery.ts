@@ -1,0 +1,99 @@
+// Benchmark part "delivery": issues delivered per second by the service's worker at concurrency C,
+// as a ratio to the emulator's own issue-create rate at the same concurrency C. The emulator runs as
+// a child process pinned to CPU 0, the service (SQLite, worker concurrency C, poll 20 ms) pinned to
+// CPU 1, this process (load generator and poller) also on CPU 1. Each round: N alerts are posted by
+// batches of 100 with the worker running; the rate is (issues − 1) / (last create − first create),
+// from the emulator's request log. Baseline, in the same run: C raw keep-alive connections posting
+// the very create body the service sent (taken from the emulator's request log), Basic auth of the
+// bot. Rounds alternate baseline/delivery; medians are reported. Aim: ratio ≥ 0.5.
+import { spawnEmulator } from '../src/jira/emulator/spawn.js';
+import { canPin, pinSelf, startService, removeDataDir, createDestination, batchBody, rawRequest, load, median, call, until, bearer, BOT_BASIC, type Target } from './support/harness.js';
+
+const C = Number(process.env.BENCH_DELIVERY_CONCURRENCY ?? '16');
+const N = Number(process.env.BENCH_DELIVERY_ALERTS ?? '3000');
+const ROUNDS = Number(process.env.BENCH_DELIVERY_ROUNDS ?? '3');
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? '2000');
+const BATCH = 100;
+
+interface LogEntry {
+  seq: number;
+  at: string;
+  method: string;
+  path: string;
+  status: number | null;
+  body: unknown;
+}
+
+export async function run(): Promise<void> {
+  const pin = canPin();
+  if (pin) pinSelf('1');
+  const emu = await spawnEmulator({ ...(pin ? { cpus: '0' } : {}), faults: {} });
+  const admin = `Bearer ${emu.adminToken}`;
+  let svc: Awaited<ReturnType<typeof startService>> | null = null;
+  try {
+    svc = await startService({
+      env: {
+        ALERTSYNC_ALLOW_INSECURE_JIRA: '1',
+        ALERTSYNC_JIRA_RATE_LIMIT: '10000', // the largest the config accepts
+        ALERTSYNC_WORKER_CONCURRENCY: String(C),
+        ALERTSYNC_WORKER_POLL_MS: '20',
+      },
+      ...(pin ? { cpus: '1' } : {}),
+    });
+    const s = svc;
+    await createDestination(s.url, emu.url);
+    const st: Target = { host: '127.0.0.1', port: s.port };
+    const et: Target = { host: '127.0.0.1', port: emu.port };
+    const issues = async () => (await call<{ issues: number }>(emu.url, 'GET', '/_emulator/stats', { auth: admin })).issues;
+
+    /** Posts n alerts by batches, waits for n issues; returns issues/s between first and last create. */
+    let seq = 0;
+    const deliverRound = async (n: number): Promise<{ perSecond: number; afterIngest: number; body: string }> => {
+      await call(emu.url, 'POST', '/_emulator/reset', { auth: admin, body: {} });
+      const base = await issues();
+      const batches = Math.ceil(n / BATCH);
+      const reqs = Array.from({ length: batches }, () => {
+        const r = rawRequest(st, '/api/alerts/batch', batchBody(BATCH, seq), { authorization: bearer });
+        seq += BATCH;
+        return r;
+      });
+      for (const r of reqs) await load(st, r, 201, { connections: 1, budget: 1 });
+      const ingested = Date.now(); // same clock as the emulator's log (same machine)
+      await until(async () => (await issues()) - base >= batches * BATCH, { everyMs: 100, timeoutMs: 120_000, what: `${n} issues in the emulator` });
+      const log = await call<LogEntry[]>(emu.url, 'GET', `/_emulator/requests?method=POST&path=${encodeURIComponent('/rest/api/3/issue')}&limit=100000`, { auth: admin });
+      const creates = log.filter((e) => e.status === 201);
+      const first = Date.parse((creates[0] as LogEntry).at);
+      const last = Date.parse((creates[creates.length - 1] as LogEntry).at);
+      const later = creates.filter((e) => Date.parse(e.at) > ingested).length;
+      return { perSecond: (creates.length - 1) / ((last - first) / 1000), afterIngest: last > ingested ? later / ((last - ingested) / 1000) : Number.NaN, body: JSON.stringify((creates[0] as LogEntry).body) };
+    };
+
+    // warm-up (JIT, SQLite pages) and the create body the service sends
+    const warm = await deliverRound(300);
+    const createReq = rawRequest(et, '/rest/api/3/issue', warm.body, { authorization: BOT_BASIC });
+    await load(et, createReq, 201, { connections: C, ms: 500 });
+
+    const base: number[] = [];
+    const delivered: number[] = [];
+    const afterIngest: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      await call(emu.url, 'POST', '/_emulator/reset', { auth: admin, body: {} });
+      base.push((await load(et, createReq, 201, { connections: C, ms: PHASE_MS })).perSecond);
+      const r = await deliverRound(N);
+      delivered.push(r.perSecond);
+      afterIngest.push(r.afterIngest);
+    }
+    const b = median(base);
+    const d = median(delivered);
+    const a = median(afterIngest);
+    console.log(`delivery: ${d.toFixed(0)} issues/s delivered (worker concurrency ${C}, ${N} alerts by batches of ${BATCH}); emulator creates at ${C} connections: ${b.toFixed(0)} req/s`);
+    console.log(`delivery delivered/emulator-create ratio: ${(d / b).toFixed(2)}  (aim ≥ 0.5; ${ROUNDS} rounds, medians; rounds ${delivered.map((x) => x.toFixed(0)).join('/')} vs ${base.map((x) => x.toFixed(0)).join('/')}; ${pin ? 'emulator on CPU 0, service and load on CPU 1' : 'unpinned'})`);
+    console.log(`delivery after the last batch was accepted (worker alone, no ingest on its CPU): ${a.toFixed(0)} issues/s, ratio ${(a / b).toFixed(2)}`);
+  } finally {
+    if (svc) {
+      await svc.stop();
+      removeDataDir(svc.dataDir);
+    }
+    await emu.stop();
+  }
+}
