@@ -7,8 +7,9 @@ import { dumpTables, forEachDb, startTestService, type TestService } from '../su
 import type { BadRequestCase, Ctx, TokenKind } from './bad-request-cases/types.js';
 import { alertCases, authCases, userCases } from './bad-request-cases/alerts-users-auth.js';
 import { destinationCases, setupDestinationContext } from './bad-request-cases/destinations.js';
+import { deliveryCases } from './bad-request-cases/delivery.js';
 
-const CASES: BadRequestCase[] = [...alertCases, ...userCases, ...authCases, ...destinationCases];
+const CASES: BadRequestCase[] = [...alertCases, ...userCases, ...authCases, ...destinationCases, ...deliveryCases];
 
 test('the table holds at least 50 bad requests, with unique names', () => {
   assert.ok(CASES.length >= 50, `only ${CASES.length} cases`);
