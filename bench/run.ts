@@ -7,6 +7,7 @@ const PARTS: Record<string, Part> = {
   emulator: async () => (await import('./emulator-create.js')).run(),
   ingest: async () => (await import('./ingest.js')).run(),
   delivery: async () => (await import('./delivery.js')).run(),
+  storm: async () => (await import('./storm.js')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,0 +1,54 @@
+// Benchmark part "storm": an alert storm against a rate-limited Jira. The emulator (child process,
+// CPU 0) limits the site to R requests/s (token bucket, burst R); the service (child process, CPU 1,
+// SQLite, worker concurrency 16) is told the same rate (ALERTSYNC_JIRA_RATE_LIMIT=R). N alerts arrive
+// in one batch, N/R ≈ 10 s. Drain time = from posting the batch to the last issue created (the
+// emulator's request log), printed as a ratio to N/R (aim ≤ 1.1), with the share of Jira calls that
+// were answered 429.
+import { spawnEmulator } from '../src/jira/emulator/spawn.js';
+import { canPin, pinSelf, startService, removeDataDir, createDestination, batchBody, call, until, bearer } from './support/harness.js';
+
+const R = Number(process.env.BENCH_STORM_RATE ?? '50');
+const N = Number(process.env.BENCH_STORM_ALERTS ?? String(R * 10));
+
+interface LogEntry {
+  at: string;
+  status: number | null;
+}
+
+export async function run(): Promise<void> {
+  const pin = canPin();
+  if (pin) pinSelf('1');
+  const emu = await spawnEmulator({ ...(pin ? { cpus: '0' } : {}), faults: { rateLimit: { perSecond: R } } });
+  const admin = `Bearer ${emu.adminToken}`;
+  let svc: Awaited<ReturnType<typeof startService>> | null = null;
+  try {
+    svc = await startService({
+      env: { ALERTSYNC_ALLOW_INSECURE_JIRA: '1', ALERTSYNC_JIRA_RATE_LIMIT: String(R), ALERTSYNC_WORKER_CONCURRENCY: '16', ALERTSYNC_WORKER_POLL_MS: '20' },
+      ...(pin ? { cpus: '1' } : {}),
+    });
+    const s = svc;
+    await createDestination(s.url, emu.url);
+    await call(emu.url, 'POST', '/_emulator/stats/reset', { auth: admin, body: {} });
+    const base = (await call<{ issues: number }>(emu.url, 'GET', '/_emulator/stats', { auth: admin })).issues;
+    const body = JSON.parse(batchBody(N)) as unknown;
+    const t0 = Date.now();
+    await call(s.url, 'POST', '/api/alerts/batch', { auth: bearer, want: 201, body });
+    const accepted = Date.now();
+    await until(async () => (await call<{ issues: number }>(emu.url, 'GET', '/_emulator/stats', { auth: admin })).issues - base >= N, { everyMs: 100, timeoutMs: Math.max(60_000, (N / R) * 5000), what: `${N} issues` });
+    const log = await call<LogEntry[]>(emu.url, 'GET', `/_emulator/requests?method=POST&path=${encodeURIComponent('/rest/api/3/issue')}&limit=100000`, { auth: admin });
+    const created = log.filter((e) => e.status === 201);
+    const last = Date.parse((created[created.length - 1] as LogEntry).at);
+    const stats = await call<{ requests: { accepted: number; rejected: number } }>(emu.url, 'GET', '/_emulator/stats', { auth: admin });
+    const drain = (last - t0) / 1000;
+    const ideal = N / R;
+    const { accepted: ok, rejected } = stats.requests;
+    console.log(`storm: ${N} alerts at R = ${R} req/s drained in ${drain.toFixed(2)} s (ideal N/R = ${ideal.toFixed(1)} s; batch accepted after ${((accepted - t0) / 1000).toFixed(2)} s); Jira calls ${ok + rejected}, 429s ${rejected}`);
+    console.log(`storm drain/(N/R) ratio: ${(drain / ideal).toFixed(3)}  (aim ≤ 1.1); 429 share ${((rejected / Math.max(1, ok + rejected)) * 100).toFixed(1)}%  (${pin ? 'emulator on CPU 0, service on CPU 1' : 'unpinned'})`);
+  } finally {
+    if (svc) {
+      await svc.stop();
+      removeDataDir(svc.dataDir);
+    }
+    await emu.stop();
+  }
+}
