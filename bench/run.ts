@@ -8,6 +8,7 @@ const PARTS: Record<string, Part> = {
   ingest: async () => (await import('./ingest.js')).run(),
   delivery: async () => (await import('./delivery.js')).run(),
   storm: async () => (await import('./storm.js')).run(),
+  backlog: async () => (await import('./backlog.js')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
