@@ -4,7 +4,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -16,9 +16,12 @@ export const BOT_BASIC = `Basic ${Buffer.from(`${BOT_EMAIL}:${BOT_TOKEN}`).toStr
 export const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** True when there are 2+ CPUs and taskset works: then servers get CPU 0 / 1 and the load the other. */
+/**
+ * True when CPUs 0 and 1 exist and taskset may use them: then servers get CPU 0 / 1 and the load the
+ * other. (Not availableParallelism(): an earlier part may have pinned this process to one CPU.)
+ */
 export function canPin(): boolean {
-  return availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
+  return cpus().length >= 2 && spawnSync('taskset', ['-c', '0,1', 'true']).status === 0;
 }
 
 /** Pins every thread of this (load generator) process to `cpu`. */
