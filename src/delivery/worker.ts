@@ -65,6 +65,7 @@ export class DeliveryWorker {
   #running = false;
   #loop: Promise<void> | null = null;
   #inflight = new Map<string, Promise<void>>();
+  readonly #inflightJobs = new Map<string, DeliveryJob>();
   #inflightPriority = 0;
   #wake: (() => void) | null = null;
   readonly #stop = new AbortController();
@@ -82,16 +83,25 @@ export class DeliveryWorker {
     this.#wake?.();
   }
 
-  /** Stops claiming and waits (bounded) for jobs in flight; unfinished ones are reclaimed by lease. */
+  /**
+   * Stops claiming, waits (bounded) for jobs in flight, then releases the ones still running so that
+   * another process can take them at once. A released create that may have been sent keeps its
+   * `unknown_since`, so its next owner looks it up in Jira before creating anything.
+   */
   async stop(waitMs = 10_000): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
     this.wake();
     await this.#loop;
     const all = Promise.allSettled([...this.#inflight.values()]);
-    const timer = sleep(waitMs).catch(() => {});
-    await Promise.race([all, timer]);
+    await Promise.race([all, sleep(waitMs).catch(() => {})]);
     this.#stop.abort(new Error('worker stopped'));
+    const now = this.deps.clock.now();
+    for (const job of this.#inflightJobs.values()) {
+      await repo
+        .updateRunningJob(this.deps.db, job.id, job.fence, { state: 'pending', next_run_at: now, lease_owner: null, lease_until: null, updated_at: now })
+        .catch((err) => this.deps.logger.warn({ err, jobId: job.id }, 'could not release a job at shutdown; its lease will expire'));
+    }
   }
 
   get inflight(): number {
@@ -137,10 +147,14 @@ export class DeliveryWorker {
   #launch(job: DeliveryJob): void {
     const priority = job.lane === 'priority';
     if (priority) this.#inflightPriority++;
+    this.#inflightJobs.set(job.id, job);
     const p = this.#executeLocked(job)
-      .catch((err) => this.deps.logger.error({ err, jobId: job.id }, 'delivery job crashed'))
+      .catch((err) => {
+        if (!this.#stop.signal.aborted) this.deps.logger.error({ err, jobId: job.id }, 'delivery job crashed');
+      })
       .finally(() => {
         this.#inflight.delete(job.id);
+        this.#inflightJobs.delete(job.id);
         if (priority) this.#inflightPriority--;
         this.wake();
       });

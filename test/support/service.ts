@@ -30,7 +30,10 @@ export interface TestService {
   databaseUrl: string | null;
   /** fetch against the service with the admin token unless another token (or null) is given. */
   api(method: string, path: string, body?: unknown, token?: string | null, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  /** Stops the service and removes its data directory (unless it was reused). */
   close(): Promise<void>;
+  /** Stops the service, keeping its files for inspection; close() still removes them. */
+  stop(): Promise<void>;
 }
 
 export async function startTestService(db: DbKind, env: Record<string, string> = {}, reuse?: { dataDir: string; databaseUrl: string | null; secretKey: string; adminToken: string }): Promise<TestService> {
@@ -90,10 +93,13 @@ export async function startTestService(db: DbKind, env: Record<string, string> =
       }
       return { status: res.status, body: parsed as any, text, headers: res.headers };
     },
-    async close() {
+    async stop() {
       if (closed) return;
       closed = true;
       await service.close();
+    },
+    async close() {
+      await this.stop();
       if (!reuse) rmSync(dataDir, { recursive: true, force: true });
     },
   };
