@@ -85,10 +85,13 @@ export async function run(): Promise<void> {
     }
     const b = median(base);
     const d = median(delivered);
-    const a = median(afterIngest);
-    console.log(`delivery: ${d.toFixed(0)} issues/s delivered (worker concurrency ${C}, ${N} alerts by batches of ${BATCH}); emulator creates at ${C} connections: ${b.toFixed(0)} req/s`);
-    console.log(`delivery delivered/emulator-create ratio: ${(d / b).toFixed(2)}  (aim ≥ 0.5; ${ROUNDS} rounds, medians; rounds ${delivered.map((x) => x.toFixed(0)).join('/')} vs ${base.map((x) => x.toFixed(0)).join('/')}; ${pin ? 'emulator on CPU 0, service and load on CPU 1' : 'unpinned'})`);
-    console.log(`delivery after the last batch was accepted (worker alone, no ingest on its CPU): ${a.toFixed(0)} issues/s, ratio ${(a / b).toFixed(2)}`);
+    const rd = delivered.map((x, i) => x / (base[i] as number));
+    const ra = afterIngest.map((x, i) => x / (base[i] as number));
+    const f = (xs: number[], k: number) => xs.map((x) => x.toFixed(k)).join(' ');
+    console.log(`delivery: ${d.toFixed(0)} issues/s delivered (worker concurrency ${C}, ${N} alerts by batches of ${BATCH}, first to last create); emulator creates at ${C} connections: ${b.toFixed(0)} req/s (medians)`);
+    console.log(`delivery delivered/emulator-create ratio: ${median(rd).toFixed(3)} (aim ≥ 0.5; median of rounds: ${f(rd, 3)})`);
+    console.log(`delivery after the last batch was accepted (no ingest competing): ${median(afterIngest).toFixed(0)} issues/s, ratio ${median(ra).toFixed(3)} (rounds: ${f(ra, 3)})`);
+    console.log(`  ${ROUNDS} rounds of ${PHASE_MS} ms emulator creates + ${N} alerts delivered; ${pin ? 'emulator on CPU 0, service (and this poller) on CPU 1' : 'unpinned'}`);
   } finally {
     if (svc) {
       await svc.stop();

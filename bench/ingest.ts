@@ -39,8 +39,13 @@ async function measure(label: string, env: Record<string, string>, pin: boolean)
     const b = median(bare);
     const s = median(one);
     const m = median(batch);
-    console.log(`ingest ${label}: single ${s.toFixed(0)} alerts/s; batch(${BATCH}) ${m.toFixed(0)} alerts/s (${(m / BATCH).toFixed(0)} req/s); bare route ${b.toFixed(0)} req/s`);
-    console.log(`ingest ${label} ratios: single/bare ${(s / b).toFixed(3)}; batch alerts/bare ${(m / b).toFixed(2)}  (${CONNECTIONS} connections, ${ROUNDS}×${PHASE_MS} ms phases, medians; ${pin ? 'service on CPU 0, load on CPU 1' : 'unpinned'})`);
+    const rs = one.map((x, i) => x / (bare[i] as number));
+    const rm = batch.map((x, i) => x / (bare[i] as number));
+    const f = (xs: number[], d: number) => xs.map((x) => x.toFixed(d)).join(' ');
+    console.log(`ingest ${label}: single ${s.toFixed(0)} alerts/s; batch(${BATCH}) ${m.toFixed(0)} alerts/s (${(m / BATCH).toFixed(0)} req/s); bare route of the same server ${b.toFixed(0)} req/s (medians)`);
+    console.log(`ingest ${label} single/bare ratio: ${median(rs).toFixed(3)} (median of rounds: ${f(rs, 3)})`);
+    console.log(`ingest ${label} batch alerts/bare ratio: ${median(rm).toFixed(2)} (median of rounds: ${f(rm, 2)})`);
+    console.log(`  ${CONNECTIONS} connections, ${ROUNDS} rounds of ${PHASE_MS} ms bare + single + batch; ${pin ? 'service on CPU 0, load generator on CPU 1' : 'unpinned'}${label === 'postgres' ? ', PostgreSQL unpinned' : ''}`);
   } finally {
     await svc.stop();
     removeDataDir(svc.dataDir);
