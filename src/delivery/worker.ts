@@ -95,9 +95,10 @@ export class DeliveryWorker {
     await this.#loop;
     const all = Promise.allSettled([...this.#inflight.values()]);
     await Promise.race([all, sleep(waitMs).catch(() => {})]);
+    const unfinished = [...this.#inflightJobs.values()];
     this.#stop.abort(new Error('worker stopped'));
     const now = this.deps.clock.now();
-    for (const job of this.#inflightJobs.values()) {
+    for (const job of unfinished) {
       await repo
         .updateRunningJob(this.deps.db, job.id, job.fence, { state: 'pending', next_run_at: now, lease_owner: null, lease_until: null, updated_at: now })
         .catch((err) => this.deps.logger.warn({ err, jobId: job.id }, 'could not release a job at shutdown; its lease will expire'));

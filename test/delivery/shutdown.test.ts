@@ -14,7 +14,7 @@ test('shutdown releases the jobs it could not finish, keeping what is known abou
     ALERTSYNC_ALLOW_INSECURE_JIRA: '1',
     ALERTSYNC_WORKER_POLL_MS: '20',
     ALERTSYNC_JIRA_RATE_LIMIT: '2',
-    ALERTSYNC_JIRA_TIMEOUT_MS: '5000',
+    ALERTSYNC_JIRA_TIMEOUT_MS: '1000',
     ALERTSYNC_JOB_LEASE_MS: '600000',
   });
   const dbFile = join(svc.dataDir, 'alertsync.db');
