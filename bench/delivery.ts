@@ -7,7 +7,7 @@
 // the very create body the service sent (taken from the emulator's request log), Basic auth of the
 // bot. Rounds alternate baseline/delivery; medians are reported. Aim: ratio ≥ 0.5.
 import { spawnEmulator } from '../src/jira/emulator/spawn.js';
-import { canPin, pinSelf, startService, removeDataDir, createDestination, batchBody, rawRequest, load, median, call, until, bearer, BOT_BASIC, type Target } from './support/harness.js';
+import { canPin, pinSelf, procCpuSeconds, startService, removeDataDir, createDestination, batchBody, rawRequest, load, median, call, until, bearer, BOT_BASIC, type Target } from './support/harness.js';
 
 const C = Number(process.env.BENCH_DELIVERY_CONCURRENCY ?? '16');
 const N = Number(process.env.BENCH_DELIVERY_ALERTS ?? '3000');
@@ -48,8 +48,10 @@ export async function run(): Promise<void> {
 
     /** Posts n alerts by batches, waits for n issues; returns issues/s between first and last create. */
     let seq = 0;
-    const deliverRound = async (n: number): Promise<{ perSecond: number; afterIngest: number; body: string }> => {
+    const deliverRound = async (n: number): Promise<{ perSecond: number; afterIngest: number; cpu: number; body: string }> => {
       await call(emu.url, 'POST', '/_emulator/reset', { auth: admin, body: {} });
+      const cpu0 = procCpuSeconds(s.pid);
+      const wall0 = performance.now();
       const base = await issues();
       const batches = Math.ceil(n / BATCH);
       const reqs = Array.from({ length: batches }, () => {
@@ -60,12 +62,13 @@ export async function run(): Promise<void> {
       for (const r of reqs) await load(st, r, 201, { connections: 1, budget: 1 });
       const ingested = Date.now(); // same clock as the emulator's log (same machine)
       await until(async () => (await issues()) - base >= batches * BATCH, { everyMs: 100, timeoutMs: 120_000, what: `${n} issues in the emulator` });
+      const cpu = (procCpuSeconds(s.pid) - cpu0) / ((performance.now() - wall0) / 1000);
       const log = await call<LogEntry[]>(emu.url, 'GET', `/_emulator/requests?method=POST&path=${encodeURIComponent('/rest/api/3/issue')}&limit=100000`, { auth: admin });
       const creates = log.filter((e) => e.status === 201);
       const first = Date.parse((creates[0] as LogEntry).at);
       const last = Date.parse((creates[creates.length - 1] as LogEntry).at);
       const later = creates.filter((e) => Date.parse(e.at) > ingested).length;
-      return { perSecond: (creates.length - 1) / ((last - first) / 1000), afterIngest: last > ingested ? later / ((last - ingested) / 1000) : Number.NaN, body: JSON.stringify((creates[0] as LogEntry).body) };
+      return { perSecond: (creates.length - 1) / ((last - first) / 1000), afterIngest: last > ingested ? later / ((last - ingested) / 1000) : Number.NaN, cpu, body: JSON.stringify((creates[0] as LogEntry).body) };
     };
 
     // warm-up (JIT, SQLite pages) and the create body the service sends
@@ -76,12 +79,14 @@ export async function run(): Promise<void> {
     const base: number[] = [];
     const delivered: number[] = [];
     const afterIngest: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       await call(emu.url, 'POST', '/_emulator/reset', { auth: admin, body: {} });
       base.push((await load(et, createReq, 201, { connections: C, ms: PHASE_MS })).perSecond);
       const r = await deliverRound(N);
       delivered.push(r.perSecond);
       afterIngest.push(r.afterIngest);
+      cpu.push(r.cpu);
     }
     const b = median(base);
     const d = median(delivered);
@@ -91,6 +96,7 @@ export async function run(): Promise<void> {
     console.log(`delivery: ${d.toFixed(0)} issues/s delivered (worker concurrency ${C}, ${N} alerts by batches of ${BATCH}, first to last create); emulator creates at ${C} connections: ${b.toFixed(0)} req/s (medians)`);
     console.log(`delivery delivered/emulator-create ratio: ${median(rd).toFixed(3)} (aim ≥ 0.5; median of rounds: ${f(rd, 3)})`);
     console.log(`delivery after the last batch was accepted (no ingest competing): ${median(afterIngest).toFixed(0)} issues/s, ratio ${median(ra).toFixed(3)} (rounds: ${f(ra, 3)})`);
+    console.log(`delivery: the service used ${(median(cpu) * 100).toFixed(0)}% of a CPU while delivering (median; rounds ${cpu.map((x) => (x * 100).toFixed(0)).join(' ')}%)`);
     console.log(`  ${ROUNDS} rounds of ${PHASE_MS} ms emulator creates + ${N} alerts delivered; ${pin ? 'emulator on CPU 0, service (and this poller) on CPU 1' : 'unpinned'}`);
   } finally {
     if (svc) {
