@@ -19,7 +19,7 @@ import type { Destination } from '../destinations/destination.js';
 import { doc, paragraph, text } from '../jira/format/adf.js';
 import { retryDelayMs } from './backoff.js';
 import { buildCreateIssueFields } from './issue-request.js';
-import { lookupLabels, type DeliveryAttempt, type DeliveryJob, type Lane } from './job.js';
+import { lookupLabels, type DeliveryAttempt, type DeliveryJob } from './job.js';
 import { sleep, type SiteRateLimiter } from './rate-limiter.js';
 import { newId } from '../ids.js';
 import type { JobLock } from './job-lock.js';
@@ -423,5 +423,3 @@ class SendError extends Error {
     super(error.message);
   }
 }
-
-export type { Lane };

@@ -50,6 +50,10 @@ export class UsersService {
     return usersRepo.listUsers(this.db);
   }
 
+  findByEmail(email: string): Promise<User | undefined> {
+    return usersRepo.findUserByEmail(this.db, normalizeEmail(email));
+  }
+
   async update(actor: Actor, id: string, patch: { email?: string; name?: string; role?: Role; disabled?: boolean }): Promise<User> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (tx) => {

@@ -139,6 +139,14 @@ forEachDb('alerts API', (db) => {
     );
     const byAssignee = await svc.api('GET', `/api/alerts?assignee=none&status=TRIAGED`);
     assert.ok(byAssignee.body.alerts.some((x: any) => x.id === id));
+    await svc.api('PUT', `/api/alerts/${id}/assignee`, { userId: user.body.id });
+    const byEmailFilter = await svc.api('GET', `/api/alerts?assignee=${encodeURIComponent(`ana.${db}@example.com`)}`);
+    assert.deepEqual(byEmailFilter.body.alerts.map((x: any) => x.id), [id]);
+    const byIdFilter = await svc.api('GET', `/api/alerts?assignee=${user.body.id}`);
+    assert.deepEqual(byIdFilter.body.alerts.map((x: any) => x.id), [id]);
+    const unknown = await svc.api('GET', '/api/alerts?assignee=nobody%40example.com');
+    assert.equal(unknown.status, 200);
+    assert.deepEqual(unknown.body.alerts, []);
   });
 
   test('comments: create, edit, delete, in Markdown, with authorship rules', async () => {

@@ -67,6 +67,11 @@ export async function startTestService(db: DbKind, env: Record<string, string> =
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   const url = `http://127.0.0.1:${port}`;
   let closed = false;
+  const stop = async () => {
+    if (closed) return;
+    closed = true;
+    await service.close();
+  };
   return {
     url,
     adminToken,
@@ -93,13 +98,9 @@ export async function startTestService(db: DbKind, env: Record<string, string> =
       }
       return { status: res.status, body: parsed as any, text, headers: res.headers };
     },
-    async stop() {
-      if (closed) return;
-      closed = true;
-      await service.close();
-    },
+    stop,
     async close() {
-      await this.stop();
+      await stop();
       if (!reuse) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -4,7 +4,6 @@ import type { Alert, AlertChange, Comment } from '../../alerts/alert.js';
 import type { AlertsService } from '../../alerts/alerts-service.js';
 import type { UsersService } from '../../users/users-service.js';
 import { invalid } from '../../errors.js';
-import { normalizeEmail } from '../../users/user.js';
 import { actorOf, originOf } from '../auth.js';
 import { IdParams, errorResponses, iso } from '../schemas/common.js';
 import {
@@ -82,8 +81,8 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
       let assigneeId: string | null | undefined;
       if (q.assignee === 'none') assigneeId = null;
       else if (q.assignee?.includes('@')) {
-        const u = (await users.list()).find((x) => x.email === normalizeEmail(q.assignee!));
-        assigneeId = u?.id ?? '\u0000no-such-user';
+        // An unknown email matches no alert (rather than every alert).
+        assigneeId = (await users.findByEmail(q.assignee))?.id ?? 'no user has this email';
       } else assigneeId = q.assignee;
       const rows = await alerts.list({
         statuses: q.status,

@@ -4,7 +4,7 @@ import type { DeliveryService } from '../../delivery/delivery-service.js';
 import type { DbSiteRateLimiter } from '../../delivery/rate-limiter.js';
 import type { AlertLink, DeliveryAttempt, DeliveryJob } from '../../delivery/job.js';
 import { actorOf } from '../auth.js';
-import { IdParams, Nullable, errorResponses, iso, isoOrNull } from '../schemas/common.js';
+import { IdParams, Nullable, errorResponses, iso } from '../schemas/common.js';
 
 const JobSchema = Type.Object(
   {
@@ -174,5 +174,3 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; limiter: DbSit
     });
   };
 }
-
-export { isoOrNull };
