@@ -11,6 +11,7 @@ import { installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { installValidation } from './validation.js';
 import { installSafeJsonParser } from './json-parser.js';
+import { installNulGuard } from './nul-guard.js';
 import { installHttpMetrics } from './metrics.js';
 import { ErrorBody } from './schemas/common.js';
 import { AlertSchema, CommentSchema } from './schemas/alerts.js';
@@ -56,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The API speaks JSON only: anything else is answered 415 instead of reaching validation as text.
   app.removeContentTypeParser('text/plain');
   installSafeJsonParser(app);
+  installNulGuard(app);
   installValidation(app);
   installErrorHandling(app);
   installHttpMetrics(app, deps.metrics);
