@@ -85,7 +85,10 @@ export async function startService(opts: { env?: Record<string, string>; cpus?: 
   };
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`alertsync exited with ${child.exitCode} before listening: ${stderr.trim()}`);
+    if (child.exitCode !== null) {
+      if (!opts.dataDir) removeDataDir(dataDir);
+      throw new Error(`alertsync exited with ${child.exitCode} before listening: ${stderr.trim()}`);
+    }
     try {
       const r = await fetch(`${url}/healthz`);
       if (r.ok) break;
@@ -94,6 +97,7 @@ export async function startService(opts: { env?: Record<string, string>; cpus?: 
     }
     if (Date.now() > deadline) {
       await stop();
+      if (!opts.dataDir) removeDataDir(dataDir);
       throw new Error(`alertsync did not answer /healthz within 30 s: ${stderr.trim()}`);
     }
     await sleep(50);
