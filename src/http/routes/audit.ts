@@ -12,7 +12,7 @@ export function auditRoutes(app: FastifyInstance, deps: { db: Db }): void {
       summary: 'Audit log, newest first: destination, token, secret and user changes, dispatches and retries',
       querystring: Type.Object(
         {
-          before: Type.Optional(Type.Integer({ minimum: 1 })),
+          before: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           action: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           targetId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
