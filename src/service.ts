@@ -68,7 +68,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     const metrics = createMetrics();
     const limiter = new DbSiteRateLimiter(storage.db, storage.dialect, config.siteRateLimit);
     const jiraMetrics = installDeliveryMetrics(metrics, storage.db);
-    const access = createJiraAccess(destinations, { timeoutMs: config.jiraTimeoutMs, allowInsecure: config.allowInsecureJira, onRequest: jiraMetrics.onJiraRequest });
+    const access = createJiraAccess(destinations, storage.db, { timeoutMs: config.jiraTimeoutMs, allowInsecure: config.allowInsecureJira, onRequest: jiraMetrics.onJiraRequest });
     const worker = new DeliveryWorker({
       db: storage.db,
       dialect: storage.dialect,
@@ -87,7 +87,10 @@ export async function createService(config: Config, logger: Logger, clock: Clock
         publicUrl: config.publicUrl,
       },
       jiraFor: access.jiraFor,
-      recordDestinationError: (id, message) => setDestinationError(storage.db, id, message),
+      recordDestinationError: async (id, message) => {
+        await setDestinationError(storage.db, id, message);
+        access.noteError(id, message);
+      },
       lockJob: createJobLock(storage.db, storage.dialect),
       onJobFinished: jiraMetrics.onJobFinished,
     });

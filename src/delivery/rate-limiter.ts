@@ -1,7 +1,8 @@
 // One token bucket per Jira site, shared by every destination on the site. On PostgreSQL the bucket
 // is a row that every replica draws from atomically (times from the database's clock), so the site
-// sees one pace whatever the number of replicas; on SQLite (one process) the row is drawn the same
-// way through the single connection. A 429 from Jira blocks the bucket for its Retry-After.
+// sees one pace whatever the number of replicas; on SQLite (one process by design) the bucket lives
+// in memory and the row holds the site's settings. A 429 from Jira blocks the bucket for its
+// Retry-After.
 import { sql } from 'kysely';
 import type { Dialect } from '../storage/db.js';
 import type { Db } from '../storage/repositories/users.js';
@@ -26,8 +27,18 @@ export function defaultBurst(ratePerSec: number): number {
   return Math.max(1 + RESERVE, Math.min(ratePerSec, 5));
 }
 
+interface Bucket {
+  rate: number;
+  burst: number;
+  tokens: number;
+  refilledAt: number;
+  blockedUntil: number;
+}
+
 export class DbSiteRateLimiter implements SiteRateLimiter {
   readonly #known = new Set<string>();
+  /** SQLite (one process): the buckets live here; the table keeps only each site's settings. */
+  readonly #local = new Map<string, Bucket>();
 
   constructor(
     private readonly db: Db,
@@ -50,9 +61,37 @@ export class DbSiteRateLimiter implements SiteRateLimiter {
     this.#known.add(site);
   }
 
+  async #bucket(site: string): Promise<Bucket> {
+    let b = this.#local.get(site);
+    if (!b) {
+      await this.#ensure(site);
+      const row = await this.db.selectFrom('jira_sites').select(['rate_per_sec', 'burst']).where('site_host', '=', site).executeTakeFirstOrThrow();
+      b = { rate: Number(row.rate_per_sec), burst: Number(row.burst), tokens: Number(row.burst), refilledAt: Date.now(), blockedUntil: 0 };
+      this.#local.set(site, b);
+    }
+    return b;
+  }
+
+  async #acquireLocal(site: string, need: number, signal?: AbortSignal): Promise<void> {
+    const b = await this.#bucket(site);
+    for (;;) {
+      signal?.throwIfAborted();
+      const now = Date.now();
+      b.tokens = Math.min(b.burst, b.tokens + ((now - b.refilledAt) * b.rate) / 1000);
+      b.refilledAt = now;
+      if (now >= b.blockedUntil && b.tokens >= need) {
+        b.tokens -= 1;
+        return;
+      }
+      const wait = Math.max(b.blockedUntil - now, ((need - b.tokens) / b.rate) * 1000, 1);
+      await sleep(Math.min(wait, 1000), signal);
+    }
+  }
+
   async acquire(site: string, opts: { priority?: boolean; signal?: AbortSignal } = {}): Promise<void> {
-    await this.#ensure(site);
     const need = 1 + (opts.priority ? 0 : RESERVE);
+    if (this.dialect === 'sqlite') return this.#acquireLocal(site, need, opts.signal);
+    await this.#ensure(site);
     for (;;) {
       opts.signal?.throwIfAborted();
       const now = this.#now();
@@ -75,6 +114,12 @@ export class DbSiteRateLimiter implements SiteRateLimiter {
   }
 
   async block(site: string, ms: number): Promise<void> {
+    if (this.dialect === 'sqlite') {
+      const b = await this.#bucket(site);
+      b.blockedUntil = Math.max(b.blockedUntil, Date.now() + Math.ceil(ms));
+      b.tokens = 0;
+      return;
+    }
     await this.#ensure(site);
     const now = this.#now();
     const greatest = sql.raw(this.dialect === 'postgres' ? 'greatest' : 'max');
@@ -84,6 +129,8 @@ export class DbSiteRateLimiter implements SiteRateLimiter {
   async setRate(site: string, ratePerSec: number, burst = defaultBurst(ratePerSec)): Promise<void> {
     await this.#ensure(site);
     await this.db.updateTable('jira_sites').set({ rate_per_sec: ratePerSec, burst, updated_at: Date.now() }).where('site_host', '=', site).execute();
+    const b = this.#local.get(site);
+    if (b) Object.assign(b, { rate: ratePerSec, burst, tokens: Math.min(b.tokens, burst) });
   }
 
   async list(): Promise<SiteRate[]> {

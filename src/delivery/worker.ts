@@ -67,6 +67,7 @@ export class DeliveryWorker {
   #inflight = new Map<string, Promise<void>>();
   readonly #inflightJobs = new Map<string, DeliveryJob>();
   #inflightPriority = 0;
+  #lastExpiredScan = 0;
   #wake: (() => void) | null = null;
   readonly #stop = new AbortController();
 
@@ -117,11 +118,19 @@ export class DeliveryWorker {
         const now = this.deps.clock.now();
         const normalFree = settings.concurrency - (this.#inflight.size - this.#inflightPriority);
         // One slot is always kept for the priority lane (test alerts), whatever a storm does.
+        // Jobs whose lease expired (a dead or stalled worker) are looked for once per poll period.
+        const expired = now - this.#lastExpiredScan >= settings.pollMs;
+        if (expired) this.#lastExpiredScan = now;
+        const claim = (lane: 'priority' | 'normal', limit: number, exp: boolean) =>
+          repo.claimJobs(this.deps.db, this.deps.dialect, { owner: this.id, now, leaseMs: settings.leaseMs, limit, lane, expired: exp });
         if (this.#inflightPriority < 1) {
-          claimed.push(...(await repo.claimJobs(this.deps.db, this.deps.dialect, { owner: this.id, now, leaseMs: settings.leaseMs, limit: 1, lanes: ['priority'] })));
+          claimed.push(...(await claim('priority', 1, false)));
+          if (expired && claimed.length === 0) claimed.push(...(await claim('priority', 1, true)));
         }
         if (normalFree > 0) {
-          claimed.push(...(await repo.claimJobs(this.deps.db, this.deps.dialect, { owner: this.id, now, leaseMs: settings.leaseMs, limit: normalFree, lanes: ['normal'] })));
+          const fresh = await claim('normal', normalFree, false);
+          claimed.push(...fresh);
+          if (expired && fresh.length < normalFree) claimed.push(...(await claim('normal', normalFree - fresh.length, true)));
         }
       } catch (err) {
         logger.error({ err }, 'claiming delivery jobs failed');
@@ -260,7 +269,7 @@ export class DeliveryWorker {
       return true;
     });
     if (!ok) return { kind: 'fenced' };
-    await this.deps.recordDestinationError(job.destinationId, null);
+    if (access.destination.lastError !== null) await this.deps.recordDestinationError(job.destinationId, null);
     this.deps.onJobFinished?.(job, 'done');
     return { kind: 'done', result: { issueKey: issue.key } };
   }
@@ -287,7 +296,7 @@ export class DeliveryWorker {
     try {
       const created = await access.client.createIssue(fields);
       await this.#attempt(job, 'createIssue', 'ok', 201, created.key, null, performance.now() - t0);
-      await this.deps.recordDestinationError(job.destinationId, null);
+      if (access.destination.lastError !== null) await this.deps.recordDestinationError(job.destinationId, null);
       return this.#complete(job, { ok: true, issueId: created.id, issueKey: created.key, issueUrl: `${access.destination.domain}/browse/${created.key}` });
     } catch (err) {
       if (!(err instanceof JiraError)) throw err;

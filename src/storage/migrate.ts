@@ -5,12 +5,14 @@ import type { Storage } from './db.js';
 import { initial } from './migrations/0001-initial.js';
 import { destinationTwoWaySite } from './migrations/0002-destination-two-way-site.js';
 import { delivery } from './migrations/0003-delivery.js';
+import { claimIndexes } from './migrations/0004-claim-indexes.js';
 
 function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
     '0001-initial': initial(storage.dialect),
     '0002-destination-two-way-site': destinationTwoWaySite,
     '0003-delivery': delivery(storage.dialect),
+    '0004-claim-indexes': claimIndexes,
   };
 }
 

@@ -64,6 +64,7 @@ forEachDb('delivery: alerts become Jira issues', (db) => {
     const replay = await svc.api('POST', `/api/deliveries/${failed.id}/retry`);
     assert.equal(replay.status, 202);
     await waitFor('the link after replay', async () => (await svc.api('GET', `/api/alerts/${alert.body.id}/deliveries`)).body.links[0]);
+    assert.equal((await svc.api('GET', `/api/destinations/${destinationId}`)).body.lastError, null, 'a success clears the destination error');
     assert.equal((await svc.api('POST', `/api/deliveries/${failed.id}/retry`)).status, 409, 'a done job is not replayed');
     const audit = await svc.api('GET', '/api/audit?action=delivery.retried');
     assert.equal(audit.body.entries[0].targetId, failed.id);

@@ -70,27 +70,25 @@ export async function enqueueJob(
 }
 
 /**
- * Claims due jobs: pending ones whose time has come, and running ones whose lease expired (their
- * worker died or stalled). A job is never claimed while an earlier job for the same alert and
- * destination is still pending or running. Each claim bumps the fence, so a worker that lost its
- * lease cannot commit over the new owner.
+ * Claims due jobs of one lane: pending ones whose time has come or, with `expired`, running ones
+ * whose lease expired (their worker died or stalled). A job is never claimed while an earlier job
+ * for the same alert and destination is still pending or running. Each claim bumps the fence, so a
+ * worker that lost its lease cannot commit over the new owner. Both lookups walk an index in order
+ * (0004-claim-indexes), so a claim costs the same with 10 or 100,000 jobs waiting.
  */
-export async function claimJobs(db: Db, dialect: Dialect, o: { owner: string; now: number; leaseMs: number; limit: number; lanes: Lane[] }): Promise<DeliveryJob[]> {
+export async function claimJobs(db: Db, dialect: Dialect, o: { owner: string; now: number; leaseMs: number; limit: number; lane: Lane; expired: boolean }): Promise<DeliveryJob[]> {
   if (o.limit <= 0) return [];
-  const lanes = sql.join(o.lanes.map((l) => sql`${l}`));
-  const due = sql`
-    select j.id from delivery_jobs j
-    where j.lane in (${lanes})
-      and ((j.state = 'pending' and j.next_run_at <= ${o.now}) or (j.state = 'running' and j.lease_until < ${o.now}))
-      and not exists (
+  const noEarlier = sql`not exists (
         select 1 from delivery_jobs e
-        where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in ('pending', 'running'))
-    order by case when j.lane = 'priority' then 0 else 1 end, j.next_run_at, j.seq
-    limit ${o.limit}`;
+        where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in ('pending', 'running'))`;
+  const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
+  const due = o.expired
+    ? sql`select j.id from delivery_jobs j where j.state = 'running' and j.lease_until < ${o.now} and j.lane = ${o.lane} and ${noEarlier} order by j.lease_until limit ${o.limit} ${lock}`
+    : sql`select j.id from delivery_jobs j where j.lane = ${o.lane} and j.state = 'pending' and j.next_run_at <= ${o.now} and ${noEarlier} order by j.next_run_at, j.seq limit ${o.limit} ${lock}`;
   const set = sql`state = 'running', lease_owner = ${o.owner}, lease_until = ${o.now + o.leaseMs}, fence = fence + 1, updated_at = ${o.now}`;
   if (dialect === 'postgres') {
     const r = await sql<DeliveryJobsTable>`
-      with due as (${due} for update skip locked)
+      with due as (${due})
       update delivery_jobs set ${set} from due where delivery_jobs.id = due.id returning delivery_jobs.*`.execute(db);
     return r.rows.map(toJob);
   }

@@ -7,3 +7,9 @@ export async function setDestinationError(db: Db, id: string, message: string | 
   if (message === null) q = q.where('last_error', 'is not', null);
   await q.execute();
 }
+
+/** The destination's last change time, or undefined when it is gone: a cheap freshness check. */
+export async function destinationVersion(db: Db, id: string): Promise<number | undefined> {
+  const r = await db.selectFrom('destinations').select('updated_at').where('id', '=', id).executeTakeFirst();
+  return r === undefined ? undefined : Number(r.updated_at);
+}
