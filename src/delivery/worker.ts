@@ -68,6 +68,8 @@ export class DeliveryWorker {
   readonly #inflightJobs = new Map<string, DeliveryJob>();
   #inflightPriority = 0;
   #lastExpiredScan = 0;
+  #lastPriorityScan = 0;
+  #newWork = true;
   #wake: (() => void) | null = null;
   readonly #stop = new AbortController();
 
@@ -81,6 +83,11 @@ export class DeliveryWorker {
 
   /** New work was committed in this process: look now instead of at the next poll. */
   wake(): void {
+    this.#newWork = true;
+    this.#wake?.();
+  }
+
+  #slotFreed(): void {
     this.#wake?.();
   }
 
@@ -137,20 +144,28 @@ export class DeliveryWorker {
         claimed = [];
       }
       for (const job of claimed) this.#launch(job);
-      const full = this.#inflight.size - this.#inflightPriority >= settings.concurrency;
-      if (claimed.length === 0 || full) await this.#idle(full);
+      // Claim again once a quarter of the slots are free (or at the next poll): one query then
+      // fills several slots instead of one query per finished job.
+      const busy = this.#inflight.size - this.#inflightPriority;
+      const batchFree = settings.concurrency - busy >= Math.max(1, Math.floor(settings.concurrency / 4));
+      if (claimed.length === 0 || !batchFree) await this.#idle(!batchFree);
     }
   }
 
-  #idle(untilSlot: boolean): Promise<void> {
+  /** Waits for the next poll, new work, or (when `forSlots`) enough free slots for a batch claim. */
+  #idle(forSlots: boolean): Promise<void> {
     return new Promise((resolve) => {
+      const { concurrency, pollMs } = this.deps.settings;
       const done = () => {
         clearTimeout(t);
         this.#wake = null;
         resolve();
       };
-      const t = setTimeout(done, untilSlot ? Math.max(this.deps.settings.pollMs, 1000) : this.deps.settings.pollMs);
-      this.#wake = done;
+      const t = setTimeout(done, pollMs);
+      this.#wake = () => {
+        const free = concurrency - (this.#inflight.size - this.#inflightPriority);
+        if (!forSlots || this.#newWork || !this.#running || free >= Math.max(1, Math.floor(concurrency / 4))) done();
+      };
     });
   }
 
@@ -166,7 +181,7 @@ export class DeliveryWorker {
         this.#inflight.delete(job.id);
         this.#inflightJobs.delete(job.id);
         if (priority) this.#inflightPriority--;
-        this.wake();
+        this.#slotFreed();
       });
     this.#inflight.set(job.id, p);
   }

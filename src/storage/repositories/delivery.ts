@@ -92,12 +92,13 @@ export async function claimJobs(db: Db, dialect: Dialect, o: { owner: string; no
       update delivery_jobs set ${set} from due where delivery_jobs.id = due.id returning delivery_jobs.*`.execute(db);
     return r.rows.map(toJob);
   }
-  return db.transaction().execute(async (tx) => {
-    const ids = (await sql<{ id: string }>`${due}`.execute(tx)).rows.map((r) => r.id);
-    if (ids.length === 0) return [];
-    const r = await sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${sql.join(ids)}) returning *`.execute(tx);
-    return r.rows.map(toJob);
-  });
+  // SQLite: one process, one claimer. The update re-checks the state it selected on, so a job
+  // changed in between (replayed, cancelled) is simply not claimed; no transaction is needed.
+  const ids = (await sql<{ id: string }>`${due}`.execute(db)).rows.map((r) => r.id);
+  if (ids.length === 0) return [];
+  const was = o.expired ? sql`state = 'running' and lease_until < ${o.now}` : sql`state = 'pending'`;
+  const r = await sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${sql.join(ids)}) and ${was} returning *`.execute(db);
+  return r.rows.map(toJob);
 }
 
 /** Extends the lease if this worker still holds it (same fence); false = lost, stop now. */
