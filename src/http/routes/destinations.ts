@@ -21,9 +21,7 @@ export function destinationRoutes(deps: { destinations: DestinationsService }) {
   return (app: FastifyInstance): void => {
     app.addSchema(DestinationSchema);
     app.addSchema(WebhookSchema);
-    void app.register(async (scope) => {
-      register(scope, deps.destinations);
-    });
+    register(app, deps.destinations);
   };
 }
 
