@@ -58,6 +58,9 @@ export interface WorkerDeps {
 
 type Outcome = { kind: 'done'; result: Record<string, unknown> } | { kind: 'fenced' };
 
+/** A test alert refused with 429 is tried again while it is this young (the caller waits 15 s). */
+const TEST_RETRY_WINDOW_MS = 10_000;
+
 const PERMANENT_NOTE = 'fix the cause (destination settings, Jira permissions), then replay it: POST /api/deliveries/{id}/retry';
 
 export class DeliveryWorker {
@@ -315,8 +318,17 @@ export class DeliveryWorker {
       return this.#complete(job, { ok: true, issueId: created.id, issueKey: created.key, issueUrl: `${access.destination.domain}/browse/${created.key}` });
     } catch (err) {
       if (!(err instanceof JiraError)) throw err;
+      // A 429 says nothing about the destination's settings, and Jira made nothing: try again while
+      // the person who asked is still waiting (the answer waits up to TEST_WAIT_MS).
+      if (err.kind === 'rate_limited' && clock.now() - job.createdAt < TEST_RETRY_WINDOW_MS) {
+        await this.#attempt(job, 'createIssue', 'retry', err.status, null, err.message, performance.now() - t0);
+        await this.deps.limiter.block(job.siteHost, err.retryAfterMs ?? 1000);
+        const next = clock.now() + Math.min(err.retryAfterMs ?? 1000, 5000);
+        await repo.updateRunningJob(this.deps.db, job.id, job.fence, { state: 'pending', attempts: job.attempts + 1, next_run_at: next, lease_owner: null, lease_until: null, last_status: err.status, last_error: err.message, updated_at: clock.now() });
+        return { kind: 'done', result: {} };
+      }
       await this.#attempt(job, 'createIssue', 'failed', err.status, null, err.message, performance.now() - t0);
-      // A test is one attempt: its outcome, whatever it is, goes back to the person who asked.
+      // Otherwise a test is one attempt: its outcome goes back to the person who asked.
       await this.#finish(job, 'failed', {
         lastStatus: err.status,
         lastError: err.message,
