@@ -6,18 +6,13 @@
 // load generator is pinned to CPU 1). Phases alternate bare/create; medians are reported.
 import { spawnSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { connect } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { spawnEmulator } from '../src/jira/emulator/spawn.js';
+import { load, median, rawRequest, type Target } from './support/harness.js';
 
 const CONNECTIONS = 64;
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? '2000');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '5');
-
-interface Target {
-  host: string;
-  port: number;
-}
 
 function post(agent: Agent, t: Target, path: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,57 +25,11 @@ function post(agent: Agent, t: Target, path: string, body: string, headers: Reco
   });
 }
 
-/**
- * Requests per second over one phase: CONNECTIONS raw keep-alive sockets, each sending one
- * pre-serialised request at a time and parsing only the status line and Content-Length of the
- * answer. (node:http's client is slower than the server under test and would measure itself.)
- */
+/** Requests per second over one phase, with the shared raw-socket load generator. */
 async function phase(t: Target, path: string, body: string, headers: Record<string, string>, want: number, ms: number): Promise<number> {
-  const head = [`POST ${path} HTTP/1.1`, `Host: ${t.host}:${t.port}`, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: keep-alive', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
-  const req = Buffer.from(`${head}\r\n\r\n${body}`);
-  const end = performance.now() + ms;
-  const t0 = performance.now();
-  const counts = await Promise.all(Array.from({ length: CONNECTIONS }, () => loop(t, req, want, end)));
-  return counts.reduce((a, b) => a + b, 0) / ((performance.now() - t0) / 1000);
+  return (await load(t, rawRequest(t, path, body, headers), want, { connections: CONNECTIONS, ms })).perSecond;
 }
 
-function loop(t: Target, req: Buffer, want: number, end: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const sock = connect(t.port, t.host);
-    sock.setNoDelay(true);
-    let buf: Buffer = Buffer.alloc(0);
-    let done = 0;
-    sock.on('connect', () => sock.write(req));
-    sock.on('error', reject);
-    sock.on('data', (chunk: Buffer) => {
-      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-      for (;;) {
-        const hdrEnd = buf.indexOf('\r\n\r\n');
-        if (hdrEnd < 0) return;
-        const headText = buf.subarray(0, hdrEnd).toString('latin1');
-        const status = Number(headText.slice(9, 12));
-        const m = /\r\ncontent-length: *(\d+)/i.exec(headText);
-        const len = m ? Number(m[1]) : 0;
-        if (buf.length < hdrEnd + 4 + len) return;
-        buf = buf.subarray(hdrEnd + 4 + len);
-        if (status !== want) {
-          sock.destroy();
-          reject(new Error(`answered ${status}, wanted ${want}`));
-          return;
-        }
-        done++;
-        if (performance.now() < end) sock.write(req);
-        else {
-          sock.end();
-          resolve(done);
-          return;
-        }
-      }
-    });
-  });
-}
-
-const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 export async function run(): Promise<void> {
   const pin = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
