@@ -1,5 +1,5 @@
 // Validates HTTP bodies against Atlassian's published OpenAPI 3.0.1 document for Jira Cloud REST v3
-// (../shared/spec/jira-cloud-platform-v3.openapi.json, read in place). Reusable: the emulator's
+// (test/emulator/spec/jira-cloud-platform-v3.openapi.json, kept in the repository; see its README). Reusable: the emulator's
 // tests validate its answers with it, and our Jira client's tests can validate its requests.
 //
 // OpenAPI → JSON Schema translation: `$ref`s are resolved against the document, `nullable: true`
@@ -15,7 +15,7 @@ import addFormatsModule from 'ajv-formats';
 
 type Json = Record<string, unknown>;
 
-const SPEC_URL = new URL('../../../shared/spec/jira-cloud-platform-v3.openapi.json', import.meta.url);
+const SPEC_URL = new URL('./spec/jira-cloud-platform-v3.openapi.json', import.meta.url);
 const DOC_ID = 'jira-cloud-v3.json';
 
 export interface ValidationResult {
