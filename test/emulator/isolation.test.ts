@@ -1,11 +1,13 @@
 // The emulator is a product part built from Atlassian's contract: it imports nothing from the
-// service's code (src/ outside src/jira/emulator/) and no package beyond Node's own modules.
+// service's code (src/ outside src/jira/emulator/) and no package beyond Node's own modules and
+// Ajv (a dependency of the project; the emulator validates ADF bodies with it).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 
 const ROOT = new URL('../../src/jira/emulator/', import.meta.url).pathname;
+const ALLOWED_PACKAGES = new Set(['ajv']);
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -15,7 +17,7 @@ function files(dir: string): string[] {
 }
 
 describe('emulator isolation', () => {
-  it('imports only its own modules and node: builtins', () => {
+  it('imports only its own modules, node: builtins and ajv', () => {
     const problems: string[] = [];
     let seen = 0;
     for (const f of files(ROOT)) {
@@ -29,6 +31,7 @@ describe('emulator isolation', () => {
           if (relative(ROOT, target).startsWith('..')) problems.push(`${relative(ROOT, f)} imports ${spec}`);
           continue;
         }
+        if (ALLOWED_PACKAGES.has(spec)) continue;
         problems.push(`${relative(ROOT, f)} imports package ${spec}`);
       }
     }

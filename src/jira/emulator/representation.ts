@@ -208,7 +208,7 @@ export function issueFields(r: RenderContext, issue: Issue, only: Set<string> | 
   if (want('status')) f.status = statusJson(r, r.store.statusOf(issue));
   if (want('summary')) f.summary = issue.summary;
   if (want('description')) f.description = richText(r, issue.description);
-  if (want('environment')) f.environment = null;
+  if (want('environment')) f.environment = richText(r, issue.environment);
   if (want('duedate')) f.duedate = null;
   if (want('components')) f.components = [];
   if (want('fixVersions')) f.fixVersions = [];

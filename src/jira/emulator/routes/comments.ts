@@ -6,7 +6,7 @@ import type { Router } from '../http/router.js';
 import { commentJson } from '../representation.js';
 import type { Emulator } from '../server.js';
 import type { Comment, Issue, User } from '../state/model.js';
-import { both, can, findIssue, forbidden, isReply, pageParams, readRichText } from './common.js';
+import { both, can, findIssue, forbidden, invalidInput, isReply, pageParams, readRichText } from './common.js';
 
 export function addComment(emu: Emulator, issue: Issue, user: User, body: AdfDoc, visibility: Comment['visibility'], now: Date): Comment {
   const store = emu.store;
@@ -26,6 +26,7 @@ function readBody(ctx: RequestContext): { doc: AdfDoc; visibility: Comment['visi
   }
   const r = readRichText(ctx.version, body.body);
   if ('error' in r) return jiraError(400, [], { comment: r.error });
+  if ('invalidAdf' in r) return invalidInput();
   if (r.doc === null) return jiraError(400, [], { comment: 'Comment body can not be empty!' });
   let visibility: Comment['visibility'] = null;
   if (body.visibility !== undefined && body.visibility !== null) {

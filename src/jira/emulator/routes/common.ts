@@ -1,6 +1,7 @@
 // Helpers shared by the REST routes: registering a route for v2 and v3, permission checks, issue
 // lookup, and Jira's field validation for create and edit.
-import { isAdfDoc, wikiToAdf, type AdfDoc } from '../adf-wiki.js';
+import { checkAdf } from '../adf/validate.js';
+import { wikiToAdf, type AdfDoc } from '../adf-wiki.js';
 import { issueNotFound, jiraError, type Handler, type Reply, type RequestContext } from '../http/reply.js';
 import type { Router } from '../http/router.js';
 import type { Issue, Permission, Project, User } from '../state/model.js';
@@ -39,17 +40,31 @@ export function notOnScreen(field: string): string {
   return `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.`;
 }
 
+/** Jira Cloud's answer to a v3 rich-text value that is an object but not a valid ADF document. */
+export const INVALID_INPUT = 'INVALID_INPUT';
+
+export function invalidInput(): Reply {
+  return jiraError(400, [INVALID_INPUT], {});
+}
+
+export type RichTextRead = { doc: AdfDoc | null } | { error: string } | { invalidAdf: string };
+
 /**
- * Reads a rich-text value (description, comment body) in the request's representation: an ADF
- * document on v3, a wiki-markup string on v2. Returns the ADF to store or an error text. Length is
- * counted on what the client sent (the serialised ADF on v3, the string on v2).
+ * Reads a rich-text value (description, environment, comment body) in the request's
+ * representation: an ADF document on v3, a wiki-markup string on v2. Returns the ADF to store, a
+ * field error text (a v3 value that is not an object: `errors.<field>`), or `invalidAdf` for an
+ * object that Atlassian's ADF schema refuses (Jira answers 400 `{"errorMessages":["INVALID_INPUT"]}`).
+ * Length is counted on what the client sent (the serialised ADF on v3, the string on v2).
  */
-export function readRichText(version: 2 | 3, value: unknown): { doc: AdfDoc | null } | { error: string } {
+export function readRichText(version: 2 | 3, value: unknown): RichTextRead {
   if (value === null) return { doc: null };
   if (version === 3) {
-    if (!isAdfDoc(value)) return { error: NOT_ADF };
+    if (typeof value !== 'object' || Array.isArray(value)) return { error: NOT_ADF };
+    const check = checkAdf(value);
+    if (!check.valid) return { invalidAdf: check.error ?? 'invalid' };
     if (JSON.stringify(value).length > TEXT_LIMIT) return { error: TEXT_TOO_LONG };
-    return { doc: value.content.length === 0 ? null : value };
+    const doc = value as AdfDoc;
+    return { doc: doc.content.length === 0 ? null : doc };
   }
   if (typeof value !== 'string') return { error: NOT_STRING };
   if (value.length > TEXT_LIMIT) return { error: TEXT_TOO_LONG };

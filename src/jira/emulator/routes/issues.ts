@@ -8,20 +8,23 @@ import type { Emulator } from '../server.js';
 import type { ChangeItem, Issue, Project, User } from '../state/model.js';
 import { jiraTime } from '../time.js';
 import {
-  assigneeFrom, both, can, findIssue, forbidden, isAssignable, isReply, labelError, notOnScreen, priorityFrom, readRichText, refOf, summaryError,
+  assigneeFrom, both, can, findIssue, forbidden, invalidInput, isAssignable, isReply, labelError, notOnScreen, priorityFrom, readRichText, refOf, summaryError,
 } from './common.js';
 import { assigneeItem, idItem, labelsItem, recordChange, richItem, sameDoc, textItem } from './mutations.js';
 
-const CREATE_FIELDS = new Set(['project', 'issuetype', 'summary', 'description', 'labels', 'priority', 'assignee', 'reporter']);
-const EDIT_FIELDS = new Set(['summary', 'description', 'labels', 'priority', 'assignee']);
+const CREATE_FIELDS = new Set(['project', 'issuetype', 'summary', 'description', 'environment', 'labels', 'priority', 'assignee', 'reporter']);
+const EDIT_FIELDS = new Set(['summary', 'description', 'environment', 'labels', 'priority', 'assignee']);
 
 interface FieldChanges {
   summary?: string;
   description?: AdfDoc | null;
+  environment?: AdfDoc | null;
   labels?: string[];
   priorityId?: string | null;
   assigneeId?: string | null;
   reporterId?: string;
+  /** a rich-text value was an object that Atlassian's ADF schema refuses: Jira answers INVALID_INPUT */
+  invalidAdf?: string;
 }
 
 /** Validates settable fields (create or edit screen) into changes; errors keyed by field id like Jira. */
@@ -40,10 +43,12 @@ function readFields(emu: Emulator, ctx: RequestContext, fields: Record<string, u
         else ch.summary = (v as string).trim();
         break;
       }
-      case 'description': {
+      case 'description':
+      case 'environment': {
         const r = readRichText(ctx.version, v);
-        if ('error' in r) errors.description = r.error;
-        else ch.description = r.doc;
+        if ('error' in r) errors[k] = r.error;
+        else if ('invalidAdf' in r) ch.invalidAdf = `${k}: ${r.invalidAdf}`;
+        else ch[k] = r.doc;
         break;
       }
       case 'labels': {
@@ -116,6 +121,7 @@ function createIssue(emu: Emulator) {
     }
     if (fields.summary === undefined) errors.summary = 'You must specify a summary of the issue.';
     const ch = readFields(emu, ctx, fields, project, CREATE_FIELDS, errors);
+    if (ch.invalidAdf !== undefined) return invalidInput();
     let properties: { key: string; value: unknown }[] = [];
     if (body.properties !== undefined) {
       if (!Array.isArray(body.properties)) errors.properties = 'Properties must be an array.';
@@ -134,7 +140,7 @@ function createIssue(emu: Emulator) {
     const key = `${project.key}-${project.nextIssueNumber++}`;
     const issue: Issue = {
       id, key, previousKeys: [], projectId: project.id, issueTypeId: issueTypeId as string,
-      summary: ch.summary as string, description: ch.description ?? null, labels: ch.labels ?? [],
+      summary: ch.summary as string, description: ch.description ?? null, environment: ch.environment ?? null, labels: ch.labels ?? [],
       priorityId: ch.priorityId === undefined ? ([...store.priorities.values()].find((p) => p.isDefault)?.id ?? null) : ch.priorityId,
       assigneeId: ch.assigneeId ?? null, reporterId: ch.reporterId ?? user.accountId, creatorId: user.accountId,
       statusId: project.workflow.initialStatusId, resolutionId: null, resolutionDate: null,
@@ -161,6 +167,7 @@ function creationChangelog(emu: Emulator, issue: Issue, actor: User, now: Date) 
   const items: ChangeItem[] = [];
   if (issue.assigneeId) items.push(assigneeItem(store, null, issue.assigneeId));
   if (issue.description) items.push(richItem('description', null, issue.description));
+  if (issue.environment) items.push(richItem('environment', null, issue.environment));
   if (issue.labels.length > 0) items.push(labelsItem([], issue.labels));
   if (issue.priorityId) items.push(idItem('priority', null, { id: issue.priorityId, name: store.priorities.get(issue.priorityId)?.name ?? '' }));
   items.push({ ...assigneeItem(store, null, issue.reporterId), field: 'reporter', fieldId: 'reporter' });
@@ -191,6 +198,10 @@ function applyChanges(emu: Emulator, issue: Issue, ch: FieldChanges): ChangeItem
   if (ch.description !== undefined && !sameDoc(ch.description, issue.description)) {
     items.push(richItem('description', issue.description, ch.description));
     issue.description = ch.description;
+  }
+  if (ch.environment !== undefined && !sameDoc(ch.environment, issue.environment)) {
+    items.push(richItem('environment', issue.environment, ch.environment));
+    issue.environment = ch.environment;
   }
   if (ch.labels !== undefined && JSON.stringify(ch.labels) !== JSON.stringify(issue.labels)) {
     items.push(labelsItem(issue.labels, ch.labels));
@@ -260,6 +271,7 @@ function editIssue(emu: Emulator) {
     const fields: Record<string, unknown> = { ...(body.fields ?? {}) };
     mergeUpdate(body.update, fields, issue.labels, EDIT_FIELDS, errors);
     const ch = readFields(emu, ctx, fields, project, EDIT_FIELDS, errors);
+    if (ch.invalidAdf !== undefined) return invalidInput();
     if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
     const items = applyChanges(emu, issue, ch);
     if (items.length > 0) recordChange(emu.store, issue, user, items, 'issue_updated', new Date());

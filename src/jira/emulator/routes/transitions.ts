@@ -6,7 +6,7 @@ import type { Router } from '../http/router.js';
 import { transitionJson } from '../representation.js';
 import type { Emulator } from '../server.js';
 import type { ChangeItem, Issue, User, WorkflowTransition } from '../state/model.js';
-import { both, can, findIssue, forbidden, isReply, readRichText, refOf } from './common.js';
+import { both, can, findIssue, forbidden, invalidInput, isReply, readRichText, refOf } from './common.js';
 import { addComment } from './comments.js';
 import { idItem, recordChange } from './mutations.js';
 
@@ -68,6 +68,7 @@ function doTransition(emu: Emulator) {
     let commentDoc = null;
     if (commentBody !== undefined) {
       const r = readRichText(ctx.version, commentBody);
+      if ('invalidAdf' in r) return invalidInput();
       if ('error' in r) errors.comment = r.error;
       else commentDoc = r.doc;
     }

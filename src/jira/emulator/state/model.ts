@@ -144,6 +144,7 @@ export interface Issue {
   issueTypeId: string;
   summary: string;
   description: AdfDoc | null;
+  environment: AdfDoc | null;
   labels: string[];
   priorityId: string | null;
   assigneeId: string | null;
