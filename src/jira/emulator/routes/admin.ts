@@ -121,6 +121,7 @@ export function registerAdminRoutes(router: Router, emu: Emulator): void {
     const b = body(ctx);
     if (typeof b.maxRetries === 'number') emu.dispatcher.retry.maxRetries = b.maxRetries;
     if (Array.isArray(b.backoffMs)) emu.dispatcher.retry.backoffMs = (b.backoffMs as unknown[]).map(Number);
+    if (typeof b.timeoutMs === 'number') emu.dispatcher.retry.timeoutMs = b.timeoutMs;
     return json(200, emu.dispatcher.retry);
   });
 

@@ -1,14 +1,18 @@
 // Asynchronous, at-least-once webhook delivery with explicit test controls. In 'auto' mode each
 // delivery is sent on the next tick after the change; in 'hold' mode deliveries wait in a queue
 // until the test releases (in order, reversed, a chosen order or a seeded shuffle), duplicates or
-// drops them. Failed deliveries (non-2xx or connection error) are retried with the configured
-// backoff, keeping the same X-Atlassian-Webhook-Identifier and counting X-Atlassian-Webhook-Retry.
+// drops them. Failed deliveries are retried as Jira Cloud does (408, 409, 425, 429, 5xx, connection
+// error or timeout: retry-rule.ts; any other status is final) with the configured backoff, up to
+// maxRetries, keeping the same X-Atlassian-Webhook-Identifier and counting X-Atlassian-Webhook-Retry.
 import { createHmac, randomUUID } from 'node:crypto';
 import { SeededRandom } from '../random.js';
+import { shouldRetry } from './retry-rule.js';
 
 export interface RetryPolicy {
   maxRetries: number;
   backoffMs: number[];
+  /** an attempt without an answer within this time counts as a timeout (retried); default 10,000 ms */
+  timeoutMs?: number;
 }
 
 export interface Delivery {
@@ -189,7 +193,7 @@ export class WebhookDispatcher {
       at: new Date().toISOString(),
     };
     try {
-      const res = await fetch(d.url, { method: 'POST', headers, body: d.body, signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(10_000)]) });
+      const res = await fetch(d.url, { method: 'POST', headers, body: d.body, signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.retry.timeoutMs ?? 10_000)]) });
       rec.status = res.status;
       await res.arrayBuffer().catch(() => undefined);
     } catch (err) {
@@ -197,8 +201,7 @@ export class WebhookDispatcher {
     }
     this.attempts.push(rec);
     if (this.attempts.length > 10_000) this.attempts.shift();
-    const ok = rec.status !== null && rec.status >= 200 && rec.status < 300;
-    if (!ok && !this.closed && d.attempt < this.retry.maxRetries) {
+    if (!this.closed && shouldRetry(rec.status, d.attempt, this.retry.maxRetries)) {
       const delay = this.retry.backoffMs[Math.min(d.attempt, this.retry.backoffMs.length - 1)] ?? 1000;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
