@@ -46,6 +46,22 @@ function translate(node: unknown): unknown {
   return out;
 }
 
+/**
+ * Where the document's schemas contradict Jira Cloud's real answers, each with its evidence:
+ * - ChangeDetails.from/fromString/to/toString are typed `string`, but Jira sends explicit nulls for
+ *   a value changed from or to empty; the same document's own examples for
+ *   GET /rest/api/3/issue/{issueIdOrKey}/changelog and POST …/changelog/list show
+ *   `"from":null,"fromString":"","to":null,"toString":"label-1"`.
+ */
+function correctKnownGaps(schemas: Json): Json {
+  const change = (schemas.ChangeDetails as Json | undefined)?.properties as Json | undefined;
+  for (const k of ['from', 'fromString', 'to', 'toString']) {
+    const prop = change?.[k] as Json | undefined;
+    if (prop) prop.type = ['string', 'null'];
+  }
+  return schemas;
+}
+
 const JIRA_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/;
 
 export class OpenApiValidator {
@@ -62,7 +78,7 @@ export class OpenApiValidator {
     this.ajv.addFormat('date-time', JIRA_DATE_TIME);
     for (const f of ['int32', 'int64', 'float', 'double', 'binary', 'byte', 'password']) this.ajv.addFormat(f, true);
     const components = (this.spec.components as Json).schemas as Json;
-    this.ajv.addSchema({ $id: DOC_ID, components: { schemas: translate(components) } });
+    this.ajv.addSchema({ $id: DOC_ID, components: { schemas: correctKnownGaps(translate(components) as Json) } });
     this.paths = Object.keys(this.spec.paths as Json).map((template) => {
       const segments = template.split('/');
       return { template, segments, statics: segments.filter((s) => !s.startsWith('{')).length };

@@ -261,14 +261,12 @@ function changelogJsonOf(r: RenderContext, histories: Issue['changelog']): Recor
       id: h.id,
       author: userRef(r, h.authorId),
       created: jiraTime(h.created),
-      // REST leaves out null values and the webhook-only tmp*AccountId keys (ChangeDetails schema)
+      // Jira sends from/fromString/to/toString explicitly, null for an empty side (the OpenAPI
+      // document's own changelog examples: "from":null,"fromString":"",...); fieldId when known.
+      // The webhook-only tmp*AccountId keys are left out (ChangeDetails schema).
       items: h.items.map((i) => {
-        const out: Record<string, string> = {};
-        for (const k of ['field', 'fieldtype', 'fieldId', 'from', 'fromString', 'to', 'toString'] as const) {
-          const v = i[k];
-          if (typeof v === 'string') out[k] = v;
-        }
-        return out;
+        const fieldId = typeof i.fieldId === 'string' ? { fieldId: i.fieldId } : {};
+        return { field: i.field, fieldtype: i.fieldtype, ...fieldId, from: i.from, fromString: i.fromString, to: i.to, toString: i.toString };
       }),
     }));
 }
