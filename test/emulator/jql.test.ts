@@ -29,6 +29,18 @@ function issue(v: Partial<JqlIssueView> & Pick<JqlIssueView, 'id' | 'key'>): Jql
     assigneeAccountId: null,
     created: new Date('2026-01-01T00:00:00Z'),
     updated: new Date('2026-01-01T00:00:00Z'),
+    priorityId: '3',
+    priorityName: 'Medium',
+    priorityRank: 2,
+    issueTypeId: '10001',
+    issueTypeName: 'Task',
+    resolutionId: null,
+    resolutionName: null,
+    reporterAccountId: ALICE,
+    summary: '',
+    descriptionText: '',
+    environmentText: '',
+    commentText: '',
     ...v,
   };
 }

@@ -39,7 +39,13 @@ export interface RawQuery {
 }
 
 /** The fields this emulator can search on (Jira clause names, canonical spelling). */
-export type FieldId = 'project' | 'key' | 'labels' | 'status' | 'statusCategory' | 'assignee' | 'created' | 'updated';
+export type FieldId =
+  | 'project' | 'key' | 'labels' | 'status' | 'statusCategory' | 'assignee' | 'created' | 'updated'
+  | 'priority' | 'issuetype' | 'resolution' | 'reporter'
+  | 'summary' | 'description' | 'environment' | 'comment' | 'text';
+
+/** Fields searched with the text operators (~, !~): `text` is the master field over all of them. */
+export const TEXT_FIELDS = ['summary', 'description', 'environment', 'comment', 'text'] as const;
 
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done' | 'undefined';
 
@@ -53,6 +59,8 @@ export type Value =
   | { kind: 'date'; ms: number } // an absolute date/time (UTC)
   | { kind: 'period'; ms: number } // a relative date: now + ms (negative for the past)
   | { kind: 'now' }
+  | { kind: 'dayBoundary'; end: boolean; incrementMs: number } // startOfDay(inc) / endOfDay(inc), in UTC
+  | { kind: 'unresolved' } // resolution = Unresolved (the same as EMPTY)
   | { kind: 'currentUser' };
 
 export interface Terminal {

@@ -9,7 +9,7 @@ import { parseSyntax } from './parser.js';
 import { validateQuery } from './validate.js';
 
 export type { JqlQuery } from './ast.js';
-export type { JqlIssueView } from './evaluate.js';
+export type { JqlIssueView, MatchContext } from './evaluate.js';
 export { JqlError, orderIssues };
 
 /**

@@ -13,6 +13,9 @@
 // - statusCategory: To Do, In Progress, Done.
 // - assignee: Jira sorts by display name; the view has the accountId only (approximation).
 // - labels: the issue's labels, lower-cased and sorted, joined.
+// - priority: by the site's priority order, Highest the greatest (default DESC: Highest first).
+// - issuetype, resolution: by name; reporter: by accountId (approximation, as assignee); summary
+//   and the other text fields: by text, case-insensitive.
 // - Empty values (unassigned, no labels) sort after all values in ASC and before them in DESC.
 
 import type { JqlQuery, SortKey } from './ast.js';
@@ -60,6 +63,22 @@ function compareBy(k: SortKey, a: JqlIssueView, b: JqlIssueView): number {
       return a.created.getTime() - b.created.getTime();
     case 'updated':
       return a.updated.getTime() - b.updated.getTime();
+    case 'priority':
+      // rank 0 = Highest: a smaller rank is a greater priority
+      return cmp(a.priorityRank === null ? null : -a.priorityRank, b.priorityRank === null ? null : -b.priorityRank);
+    case 'issuetype':
+      return cmp(a.issueTypeName.toLowerCase(), b.issueTypeName.toLowerCase());
+    case 'resolution':
+      return cmp(a.resolutionName?.toLowerCase() ?? null, b.resolutionName?.toLowerCase() ?? null);
+    case 'reporter':
+      return cmp(a.reporterAccountId, b.reporterAccountId);
+    case 'summary':
+      return cmp(a.summary.toLowerCase(), b.summary.toLowerCase());
+    case 'description':
+    case 'environment':
+    case 'comment':
+    case 'text':
+      return 0;
   }
 }
 

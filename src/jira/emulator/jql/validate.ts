@@ -33,11 +33,29 @@ const FIELD_NAMES: Record<string, FieldId> = {
   createddate: 'created',
   updated: 'updated',
   updateddate: 'updated',
+  priority: 'priority',
+  issuetype: 'issuetype',
+  type: 'issuetype',
+  resolution: 'resolution',
+  reporter: 'reporter',
+  summary: 'summary',
+  description: 'description',
+  environment: 'environment',
+  comment: 'comment',
+  text: 'text',
 };
 
 const EQUALITY: Operator[] = ['=', '!=', 'in', 'not in', 'is', 'is not'];
 const RELATIONAL: Operator[] = ['<', '>', '<=', '>='];
 
+const TEXT_OPS: Operator[] = ['~', '!~', 'is', 'is not'];
+
+/**
+ * Operators per field, from Atlassian's JQL reference ("Supported operators" of each field,
+ * https://support.atlassian.com/jira-software-cloud/docs/jql-fields/): priority and resolution are
+ * ordered (`priority > Medium` = more important than Medium); summary, description, environment and
+ * comment take ~ !~ IS IS NOT; the master text field `text` takes only ~.
+ */
 const SUPPORTED: Record<FieldId, Operator[]> = {
   project: EQUALITY,
   key: ['=', '!=', 'in', 'not in', ...RELATIONAL],
@@ -47,10 +65,19 @@ const SUPPORTED: Record<FieldId, Operator[]> = {
   assignee: EQUALITY,
   created: [...EQUALITY, ...RELATIONAL],
   updated: [...EQUALITY, ...RELATIONAL],
+  priority: [...EQUALITY, ...RELATIONAL],
+  issuetype: EQUALITY,
+  resolution: [...EQUALITY, ...RELATIONAL],
+  reporter: EQUALITY,
+  summary: TEXT_OPS,
+  description: TEXT_OPS,
+  environment: TEXT_OPS,
+  comment: ['~', '!~'],
+  text: ['~'],
 };
 
 /** Fields with an empty state; the others answer "does not support searching for EMPTY values". */
-const EMPTY_SUPPORTED = new Set<FieldId>(['labels', 'assignee', 'created', 'updated']);
+const EMPTY_SUPPORTED = new Set<FieldId>(['labels', 'assignee', 'created', 'updated', 'priority', 'resolution', 'reporter', 'description', 'environment']);
 
 /** Jira's default sort direction per field: dates newest first, everything else ascending. */
 const DEFAULT_DIRECTION: Record<FieldId, 'asc' | 'desc'> = {
@@ -62,6 +89,15 @@ const DEFAULT_DIRECTION: Record<FieldId, 'asc' | 'desc'> = {
   assignee: 'asc',
   created: 'desc',
   updated: 'desc',
+  priority: 'desc',
+  issuetype: 'asc',
+  resolution: 'asc',
+  reporter: 'asc',
+  summary: 'asc',
+  description: 'asc',
+  environment: 'asc',
+  comment: 'asc',
+  text: 'asc',
 };
 
 const STATUS_CATEGORIES: Record<string, StatusCategoryKey> = {
@@ -135,18 +171,7 @@ function flatten(o: Operand): Operand[] {
 function resolveValue(field: FieldId, fieldName: string, o: Operand): Value {
   if (o.kind === 'empty') return { kind: 'empty' };
   if (o.kind === 'list') throw new Error('unreachable: lists are flattened');
-  if (o.kind === 'function') {
-    const name = o.name.toLowerCase();
-    const known = name === 'currentuser' ? 'currentUser' : name === 'now' ? 'now' : null;
-    if (!known) throw new JqlError(`Unable to find JQL function '${o.name}(${o.args.join(', ')})'.`);
-    if (o.args.length !== 0) {
-      throw new JqlError(`Function '${known}' expected '0' arguments but received '${o.args.length}'.`);
-    }
-    const fits = known === 'currentUser' ? field === 'assignee' : field === 'created' || field === 'updated';
-    // Text of Jira's i18n key jira.jql.clause.no.value.for.function (not seen in a recorded answer).
-    if (!fits) throw new JqlError(`A value provided by the function '${known}' is invalid for the field '${fieldName}'.`);
-    return { kind: known };
-  }
+  if (o.kind === 'function') return resolveFunction(field, fieldName, o);
   const text = o.text;
   switch (field) {
     case 'key': {
@@ -169,9 +194,66 @@ function resolveValue(field: FieldId, fieldName: string, o: Operand): Value {
       if (ms !== null) return { kind: 'date', ms };
       throw new JqlError(`Date value '${text}' for field '${fieldName}' is invalid. ${DATE_FORMATS}`);
     }
+    case 'resolution':
+      // "Unresolved" is Jira's name for the empty resolution (resolution = Unresolved ≡ resolution IS EMPTY)
+      return text.toLowerCase() === 'unresolved' ? { kind: 'unresolved' } : { kind: 'text', text };
+    case 'summary':
+    case 'description':
+    case 'environment':
+    case 'comment':
+    case 'text':
+      if (/^[*?]/.test(text.trim())) {
+        // Jira's text search refuses a leading wildcard (Lucene)
+        throw new JqlError(`The text query '${text}' for field '${fieldName}' is not allowed to start with a wildcard.`);
+      }
+      return { kind: 'text', text };
     default:
       return { kind: 'text', text };
   }
+}
+
+const FUNCTIONS: Record<string, 'currentUser' | 'now' | 'startOfDay' | 'endOfDay'> = {
+  currentuser: 'currentUser',
+  now: 'now',
+  startofday: 'startOfDay',
+  endofday: 'endOfDay',
+};
+
+const DATE_FIELDS = new Set<FieldId>(['created', 'updated']);
+const USER_FIELDS = new Set<FieldId>(['assignee', 'reporter']);
+
+/**
+ * The increment of startOfDay()/endOfDay(): "-1", "+1d", "-2w", "1h" (Atlassian's JQL functions
+ * reference: "startOfDay(inc)", the unit defaults to days). Returns ms or null.
+ */
+export function parseIncrement(arg: string): number | null {
+  const m = /^\s*([-+]?)(\d+)\s*([wdhm]?)\s*$/i.exec(arg);
+  if (!m) return null;
+  const unit = (m[3] || 'd').toLowerCase();
+  return (m[1] === '-' ? -1 : 1) * Number(m[2]) * (UNIT_MS[unit] ?? 0);
+}
+
+function resolveFunction(field: FieldId, fieldName: string, o: Extract<Operand, { kind: 'function' }>): Value {
+  const known = FUNCTIONS[o.name.toLowerCase()];
+  if (!known) throw new JqlError(`Unable to find JQL function '${o.name}(${o.args.join(', ')})'.`);
+  const maxArgs = known === 'startOfDay' || known === 'endOfDay' ? 1 : 0;
+  if (o.args.length > maxArgs) {
+    // Jira's text for a wrong argument count (recorded for now()); for startOfDay/endOfDay the
+    // same key with its range is assumed.
+    const expected = maxArgs === 0 ? '0' : '0 or 1';
+    throw new JqlError(`Function '${known}' expected '${expected}' arguments but received '${o.args.length}'.`);
+  }
+  const fits = known === 'currentUser' ? USER_FIELDS.has(field) : DATE_FIELDS.has(field);
+  // Text of Jira's i18n key jira.jql.clause.no.value.for.function (not seen in a recorded answer).
+  if (!fits) throw new JqlError(`A value provided by the function '${known}' is invalid for the field '${fieldName}'.`);
+  if (known === 'startOfDay' || known === 'endOfDay') {
+    const arg = o.args[0];
+    const inc = arg === undefined ? 0 : parseIncrement(arg);
+    // Jira's i18n key jira.jql.date.func.increment.invalid (text not seen in a recorded answer).
+    if (inc === null) throw new JqlError(`Duration for function '${known}' should have the format (+/-)n(yMwdm), e.g. -1M for one month earlier.`);
+    return { kind: 'dayBoundary', end: known === 'endOfDay', incrementMs: inc };
+  }
+  return { kind: known };
 }
 
 function validateTerminal(raw: RawTerminal): Terminal {
@@ -228,7 +310,7 @@ export function validateQuery(text: string, raw: RawQuery): JqlQuery {
   if (raw.orderBy) {
     orderBy = raw.orderBy.map((k) => {
       const field = FIELD_NAMES[k.field.toLowerCase()];
-      if (!field) throw new JqlError(`Not able to sort using field '${k.field}'.`);
+      if (!field || field === 'text' || field === 'comment') throw new JqlError(`Not able to sort using field '${k.field}'.`);
       return { field, fieldName: k.field, direction: k.direction ?? DEFAULT_DIRECTION[field] };
     });
   }

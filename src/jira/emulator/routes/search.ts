@@ -1,7 +1,7 @@
 // JQL search through /rest/api/{2,3}/search/jql (GET and POST) with nextPageToken paging, search
 // lag (results are computed from each issue's index snapshot visible at the time of computation)
 // and reconcileIssues; the removed /search endpoints answer 410 with Jira Cloud's body.
-import { clauseValues, isUnbounded, JqlError, matchesJql, orderIssues, parseJql, type JqlIssueView, type JqlQuery } from '../jql/index.js';
+import { clauseValues, isUnbounded, JqlError, matchesJql, orderIssues, parseJql, type JqlIssueView, type JqlQuery, type MatchContext } from '../jql/index.js';
 import { jiraError, json, type Reply, type RequestContext } from '../http/reply.js';
 import type { Router } from '../http/router.js';
 import { issueJson, selectFields } from '../representation.js';
@@ -60,8 +60,18 @@ function semanticErrors(emu: Emulator, q: JqlQuery): string[] {
   const store = emu.store;
   const errors: string[] = [];
   const statusNames = new Set([...store.statuses.values()].map((s) => s.name.toLowerCase()));
+  const known = (m: Map<string, { id: string; name: string }>, v: string) => m.has(v) || [...m.values()].some((x) => x.name.toLowerCase() === v.toLowerCase());
   for (const c of clauseValues(q)) {
     for (const v of c.values) {
+      const unknown =
+        (c.field === 'priority' && !known(store.priorities, v)) ||
+        (c.field === 'issuetype' && !known(store.issueTypes, v)) ||
+        (c.field === 'resolution' && v.toLowerCase() !== 'unresolved' && !known(store.resolutions, v)) ||
+        (c.field === 'reporter' && !store.users.has(v));
+      if (unknown) {
+        errors.push(`The value '${v}' does not exist for the field '${c.fieldName}'.`);
+        continue;
+      }
       if (c.field === 'project' && !store.projectByIdOrKey(v) && ![...store.projects.values()].some((p) => p.name.toLowerCase() === v.toLowerCase())) {
         errors.push(`The value '${v}' does not exist for the field '${c.fieldName}'.`);
       } else if (c.field === 'status' && !statusNames.has(v.toLowerCase()) && !store.statuses.has(v)) {
@@ -72,6 +82,10 @@ function semanticErrors(emu: Emulator, q: JqlQuery): string[] {
     }
   }
   return errors;
+}
+
+function matchContext(emu: Emulator, ctx: RequestContext, now: Date): MatchContext {
+  return { currentUserAccountId: (ctx.user as User).accountId, now, rank: (field, v) => emu.store.rank(field, v) };
 }
 
 function encodeToken(offset: number, jql: string): string {
@@ -112,7 +126,7 @@ function search(emu: Emulator, ctx: RequestContext, p: SearchParams): Reply {
   const now = new Date();
   const nowMs = now.getTime();
   const reconcile = new Set(p.reconcileIssues);
-  const mctx = { currentUserAccountId: (ctx.user as User).accountId, now };
+  const mctx = matchContext(emu, ctx, now);
   const matched: JqlIssueView[] = [];
   for (const issue of emu.store.issues.values()) {
     const view = reconcile.has(issue.id) ? emu.store.jqlView(issue) : emu.store.searchView(issue, nowMs);
@@ -148,7 +162,7 @@ function approximateCount(emu: Emulator, ctx: RequestContext): Reply {
   const sem = semanticErrors(emu, q);
   if (sem.length > 0) return jiraError(400, sem);
   const now = new Date();
-  const mctx = { currentUserAccountId: (ctx.user as User).accountId, now };
+  const mctx = matchContext(emu, ctx, now);
   let count = 0;
   for (const issue of emu.store.issues.values()) {
     const view = emu.store.searchView(issue, now.getTime());

@@ -1,6 +1,7 @@
 // In-memory state of one emulated Jira Cloud site, with O(1) lookups by id, key (old keys too),
 // token and account id. Mutations go through the routes, which call touch() to index the issue for
 // search (with the configured search lag) and emit events for webhooks.
+import type { AdfDoc, AdfNode } from '../adf-wiki.js';
 import type { JqlIssueView } from '../jql/index.js';
 import {
   SEED_LABELS, seedIssueTypes, seedPriorities, seedProjects, seedResolutions, seedStatuses, seedUsers,
@@ -8,6 +9,19 @@ import {
 import type {
   ChangeItem, ChangelogEntry, Comment, Issue, IssueType, Priority, Project, Resolution, Status, User, WebhookRegistration,
 } from './model.js';
+
+/** The words of a rich-text value for JQL text search: text nodes, blocks separated by a space. */
+function searchText(doc: AdfDoc | null): string {
+  if (doc === null) return '';
+  const parts: string[] = [];
+  const walk = (n: AdfNode): void => {
+    if (typeof n.text === 'string') parts.push(n.text);
+    else parts.push(' ');
+    for (const c of n.content ?? []) walk(c);
+  };
+  for (const n of doc.content) walk(n);
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}
 
 export type SiteEvent =
   | { kind: 'issue_created'; issue: Issue; actor: User; changelog: ChangelogEntry }
@@ -116,7 +130,26 @@ export class SiteStore {
       assigneeAccountId: issue.assigneeId,
       created: issue.created,
       updated: issue.updated,
+      priorityId: issue.priorityId,
+      priorityName: issue.priorityId === null ? null : (this.priorities.get(issue.priorityId)?.name ?? null),
+      priorityRank: issue.priorityId === null ? null : this.rank('priority', issue.priorityId),
+      issueTypeId: issue.issueTypeId,
+      issueTypeName: this.issueTypes.get(issue.issueTypeId)?.name ?? '',
+      resolutionId: issue.resolutionId,
+      resolutionName: issue.resolutionId === null ? null : (this.resolutions.get(issue.resolutionId)?.name ?? null),
+      reporterAccountId: issue.reporterId,
+      summary: issue.summary,
+      descriptionText: searchText(issue.description),
+      environmentText: searchText(issue.environment),
+      commentText: issue.comments.map((c) => searchText(c.body)).join('\n'),
     };
+  }
+
+  /** Position of a priority or resolution (id or name, any case) in the site's order; null if unknown. */
+  rank(field: 'priority' | 'resolution', nameOrId: string): number | null {
+    const list = [...(field === 'priority' ? this.priorities : this.resolutions).values()];
+    const i = list.findIndex((x) => x.id === nameOrId || x.name.toLowerCase() === nameOrId.toLowerCase());
+    return i === -1 ? null : i;
   }
 
   /** Records a write for search: the new state becomes searchable at now + searchLag. */
