@@ -230,11 +230,15 @@ export class Emulator {
     write(res, reply);
   }
 
-  private async route(method: string, path: string, queryString: string, body: unknown, raw: string, req: IncomingMessage, user: User, lost: boolean): Promise<Reply> {
+  private async route(method: string, requestPath: string, queryString: string, body: unknown, raw: string, req: IncomingMessage, user: User, lost: boolean): Promise<Reply> {
+    // /rest/api/latest is an alias of v2 on Jira Cloud (its removed /search answers 410 like v2's)
+    const path = requestPath.startsWith('/rest/api/latest/') ? `/rest/api/2/${requestPath.slice('/rest/api/latest/'.length)}` : requestPath;
     const m = this.rest.match(method, path);
     if (!m) {
-      if (this.rest.pathExists(path)) return { status: 405, text: '', headers: { allow: '' } };
-      return { status: 404, body: { errorMessages: [`null for uri: ${this.url}${path}`], errors: {} } };
+      // an existing resource asked with a method it does not serve: 405 with Allow (RFC 9110 §15.5.6)
+      const allowed = this.rest.allowedMethods(path);
+      if (allowed.length > 0) return { status: 405, text: '', headers: { allow: allowed.join(', ') } };
+      return { status: 404, body: { errorMessages: [`null for uri: ${this.url}${requestPath}`], errors: {} } };
     }
     const version: 2 | 3 = path.startsWith('/rest/api/2/') ? 2 : 3;
     const ctx: RequestContext = {

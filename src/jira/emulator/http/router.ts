@@ -42,10 +42,12 @@ export class Router {
     return null;
   }
 
-  /** true when some other method serves this path (→ 405 rather than 404) */
-  pathExists(path: string): boolean {
+  /** The methods served at this path, sorted (empty: no route → 404; else an unsupported method → 405 with Allow). */
+  allowedMethods(path: string): string[] {
     const segs = path.split('/').slice(1);
-    return this.knownPaths.some((r) => r.segments.length === segs.length && matchSegments(r.segments, segs) !== null);
+    const methods = new Set<string>();
+    for (const r of this.knownPaths) if (r.segments.length === segs.length && matchSegments(r.segments, segs) !== null) methods.add(r.method);
+    return [...methods].sort();
   }
 }
 

@@ -6,6 +6,7 @@ import { issueTypeJson, priorityJson, projectJson, resolutionJson, statusCategor
 import type { Emulator } from '../server.js';
 import type { IssueType, Project, User } from '../state/model.js';
 import { jiraTime } from '../time.js';
+import { fieldJson, SYSTEM_FIELDS } from '../fields.js';
 import { both, pageParams } from './common.js';
 
 function page<T>(ctx: RequestContext, all: T[], dflt = 50): { startAt: number; maxResults: number; total: number; isLast: boolean; values: T[] } {
@@ -27,6 +28,7 @@ function fieldMeta(ctx: RequestContext, emu: Emulator, project: Project): Record
     }),
     f('project', 'Project', true, { type: 'project', system: 'project' }, ['set']),
     f('description', 'Description', false, { type: 'string', system: 'description' }, ['set']),
+    f('environment', 'Environment', false, { type: 'string', system: 'environment' }, ['set']),
     f('reporter', 'Reporter', true, { type: 'user', system: 'reporter' }, ['set'], { hasDefaultValue: true, autoCompleteUrl: `${r.base}/rest/api/3/user/search?query=` }),
     f('priority', 'Priority', false, { type: 'priority', system: 'priority' }, ['set'], {
       hasDefaultValue: true,
@@ -39,6 +41,8 @@ function fieldMeta(ctx: RequestContext, emu: Emulator, project: Project): Record
 }
 
 export function registerMetaRoutes(router: Router, emu: Emulator): void {
+  // every field of the site (system fields only); clients map field names to ids with it
+  both(router, 'GET', '/field', () => json(200, SYSTEM_FIELDS.map(fieldJson)));
   const store = emu.store;
   both(router, 'GET', '/myself', (ctx) => json(200, userJson(ctx.render, ctx.user as User, { full: true })));
   both(router, 'GET', '/serverInfo', (ctx) =>
