@@ -241,7 +241,7 @@ describe('transitions', () => {
     assert.equal(close.fields.resolution.required, true);
     const missing = await j.post(`/rest/api/3/issue/${key}/transitions`, { transition: { id: '41' } });
     assert.equal(missing.status, 400);
-    assert.deepEqual(missing.body, { errorMessages: [], errors: { resolution: 'Resolution is required.' } });
+    assert.deepEqual(missing.body, { errorMessages: ['Field Resolution is required.'], errors: {} });
     const ok = await j.post(`/rest/api/3/issue/${key}/transitions`, { transition: { id: '41' }, fields: { resolution: { name: "Won't Do" } }, update: { comment: [{ add: { body: adf('closing') } }] } });
     assert.equal(ok.status, 204);
     const got = await j.get(`/rest/api/3/issue/${key}?fields=status,resolution,comment`);

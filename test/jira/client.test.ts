@@ -187,8 +187,8 @@ describe('Jira client against the emulator', () => {
     assert.equal(missing.kind, 'invalid');
     assert.equal(missing.status, 400);
     assert.equal(missing.retryable, false);
-    assert.deepEqual(missing.jiraMessages, ['resolution: Resolution is required.']);
-    assert.equal(missing.message, 'Jira answered 400: resolution: Resolution is required.');
+    assert.deepEqual(missing.jiraMessages, ['Field Resolution is required.']);
+    assert.equal(missing.message, 'Jira answered 400: Field Resolution is required.');
     await c.transitionIssue(ops.key, close.id, { resolution: { name: 'Done' } });
     await assertRequestMatchesSpec('POST', `/rest/api/3/issue/${ops.key}/transitions`);
     const closed = await c.getIssue(ops.key, ['status']);

@@ -52,8 +52,11 @@ function doTransition(emu: Emulator) {
       if (!res) errors.resolution = 'Specify a valid value for resolution';
       else resolutionId = res.id;
     }
+    // A required screen field left out is a general error, not a field error: Jira Cloud answers
+    // {"errorMessages":["Field Resolution is required."],"errors":{}} (docs/emulator.md, "Transitions").
+    const missing: string[] = [];
     for (const f of t.screen) {
-      if (f.required && fields[f.fieldId] === undefined && errors[f.fieldId] === undefined) errors[f.fieldId] = `${f.name} is required.`;
+      if (f.required && fields[f.fieldId] === undefined && errors[f.fieldId] === undefined) missing.push(`Field ${f.name} is required.`);
     }
     let commentBody: unknown;
     for (const [field, ops] of Object.entries(body?.update ?? {})) {
@@ -72,7 +75,7 @@ function doTransition(emu: Emulator) {
       if ('error' in r) errors.comment = r.error;
       else commentDoc = r.doc;
     }
-    if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
+    if (missing.length > 0 || Object.keys(errors).length > 0) return jiraError(400, missing, errors);
 
     const now = new Date();
     const before = store.statusOf(issue);
