@@ -131,13 +131,66 @@ const MARK_WRAP: Record<string, [string, string]> = {
   code: ['{{', '}}'],
 };
 
+/** Characters that always start wiki markup (macros, links, images, table cells): escaped. */
+const ALWAYS_ESCAPED = new Set(['{', '}', '[', ']', '|', '!']);
+/** Characters that are markup only where they can open or close a phrase (*bold*, _em_, -strike-, ...). */
+const PHRASE_CHARS = new Set(['*', '_', '-', '+', '^', '~']);
+
+/**
+ * Escapes plain text so that wiki markup reads it back as the same text (Jira's ADF → wiki rendering
+ * for REST v2 and webhooks: `a *star*` typed as text is `a \*star\*`, not bold). Phrase characters
+ * are escaped only where they could open (after a space or at the start, before a non-space) or
+ * close (after a non-space, before a space, punctuation or the end) a phrase, so `CVE-2026-1` and
+ * `snake_case` stay as they are; line-start block markup (`# `, `* `, `- `, `h1. `, `bq. `) is
+ * escaped at the start of a line.
+ */
+export function escapeWikiText(text: string, lineStart: boolean): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    const prev = i === 0 ? (lineStart ? '\n' : ' ') : (text[i - 1] as string);
+    const next = text[i + 1];
+    const atLine = (i === 0 && lineStart) || prev === '\n';
+    if (c === '\n') {
+      out += c;
+      continue;
+    }
+    if (ALWAYS_ESCAPED.has(c)) {
+      out += `\\${c}`;
+      continue;
+    }
+    if (atLine && (c === '#' || c === '*' || c === '-') && (next === ' ' || next === c)) {
+      out += `\\${c}`;
+      continue;
+    }
+    if (atLine && /^(h[1-6]|bq)\.\s/.test(text.slice(i))) {
+      const dot = text.indexOf('.', i);
+      out += `${text.slice(i, dot)}\\.`;
+      i = dot;
+      continue;
+    }
+    if (PHRASE_CHARS.has(c)) {
+      const opens = /[\s([{>]/.test(prev) && next !== undefined && !/\s/.test(next);
+      const closes = !/\s/.test(prev) && (next === undefined || !/[A-Za-z0-9]/.test(next));
+      if (opens || closes) {
+        out += `\\${c}`;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
 function inlineToWiki(nodes: AdfNode[]): string {
   let s = '';
   for (const n of nodes) {
+    const lineStart = s === '' || s.endsWith('\n');
     switch (n.type) {
       case 'text': {
-        let t = n.text ?? '';
         const marks = n.marks ?? [];
+        const isCode = marks.some((m) => m.type === 'code');
+        let t = isCode ? (n.text ?? '') : escapeWikiText(n.text ?? '', lineStart && marks.length === 0);
         const link = marks.find((m) => m.type === 'link');
         for (const m of marks) {
           const wrap = MARK_WRAP[m.type];
@@ -344,6 +397,8 @@ const INLINE_MARKS: { open: string; close: string; mark: string }[] = [
   { open: '+', close: '+', mark: 'underline' },
 ];
 
+const ESCAPABLE = new Set([...ALWAYS_ESCAPED, ...PHRASE_CHARS, '#', '.']);
+
 function parseInline(text: string, marks: AdfMark[] = []): AdfNode[] {
   const out: AdfNode[] = [];
   let buf = '';
@@ -374,6 +429,12 @@ function parseInline(text: string, marks: AdfMark[] = []): AdfNode[] {
     if (ch === '\\' && text[i + 1] === '\\') {
       flush();
       out.push({ type: 'hardBreak' });
+      i += 2;
+      continue;
+    }
+    // an escaped markup character is that character as text (escapeWikiText writes these)
+    if (ch === '\\' && text[i + 1] !== undefined && ESCAPABLE.has(text[i + 1] as string)) {
+      buf += text[i + 1];
       i += 2;
       continue;
     }

@@ -1,6 +1,8 @@
 // Jira Cloud's JSON shapes for the emulated entities, in the v3 (ADF) and v2 (wiki markup)
 // representations, plus the webhook flavour (v2, no email addresses, issue.self without /issue/).
+import { adfToHtml } from './adf-html.js';
 import { adfToWiki, type AdfDoc } from './adf-wiki.js';
+import { FIELD_NAMES } from './fields.js';
 import type { Comment, Issue, IssueType, Priority, Project, Resolution, Status, User, WorkflowTransition } from './state/model.js';
 import type { SiteStore } from './state/store.js';
 import { jiraTime } from './time.js';
@@ -119,7 +121,7 @@ export function projectJson(r: RenderContext, p: Project): Record<string, unknow
     lead: userRef(r, p.leadAccountId),
     components: [],
     issueTypes: p.issueTypeIds.map((id) => issueTypeJson(r, r.store.issueTypes.get(id) as IssueType)),
-    assigneeType: 'UNASSIGNED',
+    assigneeType: p.assigneeType,
     versions: [],
     name: p.name,
     roles: {},
@@ -137,12 +139,13 @@ export function richText(r: RenderContext, doc: AdfDoc | null): unknown {
   return r.version === 3 ? doc : adfToWiki(doc);
 }
 
-export function commentJson(r: RenderContext, issue: Issue, c: Comment): Record<string, unknown> {
+export function commentJson(r: RenderContext, issue: Issue, c: Comment, opts: { renderedBody?: boolean } = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {
     self: `${api(r)}/issue/${issue.id}/comment/${c.id}`,
     id: c.id,
     author: userRef(r, c.authorId),
     body: richText(r, c.body),
+    ...(opts.renderedBody ? { renderedBody: adfToHtml(c.body) } : {}),
     updateAuthor: userRef(r, c.updateAuthorId),
     created: jiraTime(c.created),
     updated: jiraTime(c.updated),
@@ -274,7 +277,7 @@ function changelogJsonOf(r: RenderContext, histories: Issue['changelog']): Recor
 export function issueJson(
   r: RenderContext,
   issue: Issue,
-  opts: { fields: Set<string> | null; expand?: Set<string>; properties?: string[] },
+  opts: { fields: Set<string> | null; expand?: Set<string>; properties?: string[]; noNames?: boolean },
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {
     expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations,customfield_10010.requestTypePractice',
@@ -291,12 +294,25 @@ export function issueJson(
   }
   if (opts.expand?.has('changelog')) out.changelog = changelogJson(r, issue);
   if (opts.expand?.has('renderedFields')) {
-    out.renderedFields = { summary: issue.summary, description: issue.description ? `<p>${escapeHtml(adfToWiki(issue.description) ?? '')}</p>` : null };
+    // rendered from the stored document (HTML); the comment list with each body rendered
+    out.renderedFields = {
+      summary: issue.summary,
+      description: adfToHtml(issue.description),
+      environment: adfToHtml(issue.environment),
+      comment: {
+        comments: issue.comments.map((c) => ({ ...commentJson(r, issue, c), body: adfToHtml(c.body) })),
+        maxResults: issue.comments.length,
+        total: issue.comments.length,
+        startAt: 0,
+      },
+    };
   }
-  if (opts.expand?.has('names')) out.names = Object.fromEntries(ALL_FIELD_IDS.map((f) => [f, f[0]?.toUpperCase() + f.slice(1)]));
+  if (opts.expand?.has('names') && !opts.noNames) out.names = namesOf(opts.fields);
   return out;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+/** Display names of the fields an answer carries (`expand=names`): every field when `fields` is null. */
+export function namesOf(fields: Set<string> | null): Record<string, string> {
+  const ids = fields === null ? [...ALL_FIELD_IDS] : ALL_FIELD_IDS.filter((f) => fields.has(f));
+  return Object.fromEntries(ids.map((f) => [f, FIELD_NAMES[f] ?? f]));
 }

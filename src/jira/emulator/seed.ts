@@ -113,11 +113,11 @@ export function seedProjects(): Project[] {
   return [
     {
       id: '10000', key: 'SEC', name: 'Security', description: 'Security findings raised by alertsync.',
-      leadAccountId: '5b10ac8d82e05b22cc7d4ef5', issueTypeIds: ['10001', '10004', '10002'], workflow: openWorkflow(), nextIssueNumber: 1,
+      leadAccountId: '5b10ac8d82e05b22cc7d4ef5', assigneeType: 'UNASSIGNED', issueTypeIds: ['10001', '10004', '10002'], workflow: openWorkflow(), nextIssueNumber: 1,
     },
     {
       id: '10001', key: 'OPS', name: 'Operations', description: 'Operations project with a restricted workflow.',
-      leadAccountId: '5b10ac8d82e05b22cc7d4ef5', issueTypeIds: ['10001', '10004'], workflow: restrictedWorkflow(), nextIssueNumber: 1,
+      leadAccountId: '5b10ac8d82e05b22cc7d4ef5', assigneeType: 'UNASSIGNED', issueTypeIds: ['10001', '10004'], workflow: restrictedWorkflow(), nextIssueNumber: 1,
     },
   ];
 }

@@ -110,7 +110,7 @@ export class FaultManager {
     const capacity = rl.burst ?? rl.perSecond;
     this.tokens = Math.min(capacity, this.tokens + ((now - this.lastRefill) / 1000) * rl.perSecond);
     this.lastRefill = now;
-    const resetAt = new Date(wall + Math.ceil(((capacity - this.tokens) / rl.perSecond) * 1000)).toISOString();
+    const resetAt = rateLimitReset(wall + Math.ceil(((capacity - this.tokens) / rl.perSecond) * 1000));
     if (this.tokens >= 1) {
       this.tokens -= 1;
       this.count(wall, true);
@@ -171,7 +171,7 @@ export class FaultManager {
         'Retry-After': String(Math.max(1, Math.ceil((1 - b.tokens) / rl.perSecond))),
         'X-RateLimit-Limit': String(capacity),
         'X-RateLimit-Remaining': '0',
-        'X-RateLimit-Reset': new Date(Date.now() + Math.ceil(((capacity - b.tokens) / rl.perSecond) * 1000)).toISOString(),
+        'X-RateLimit-Reset': rateLimitReset(Date.now() + Math.ceil(((capacity - b.tokens) / rl.perSecond) * 1000)),
         'RateLimit-Reason': 'jira-per-issue-on-write',
       },
     };
@@ -223,4 +223,15 @@ export class FaultManager {
     const l = this.settings.latency;
     return l && this.matches(l.match, method, path) ? l.ms : 0;
   }
+}
+
+/**
+ * X-RateLimit-Reset as Jira Cloud documents it: "the timestamp (in ISO 8601 format) when the rate
+ * limit will reset ... in the format: yyyy-MM-ddTHH:mmZ" (Atlassian's Rate limiting page, quoted in
+ * https://jira.atlassian.com/browse/JRACLOUD-69262). Minute precision: the instant is rounded up to
+ * the next whole minute, so a client that waits until then never retries too early.
+ */
+export function rateLimitReset(ms: number): string {
+  const minute = 60_000;
+  return new Date(Math.ceil(ms / minute) * minute).toISOString().slice(0, 16) + 'Z';
 }

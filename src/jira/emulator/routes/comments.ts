@@ -37,6 +37,11 @@ function readBody(ctx: RequestContext): { doc: AdfDoc; visibility: Comment['visi
   return { doc: r.doc, visibility };
 }
 
+/** expand=renderedBody: the comment body rendered as HTML beside the body. */
+function rendered(ctx: RequestContext): { renderedBody: boolean } {
+  return { renderedBody: (ctx.query.get('expand') ?? '').split(',').map((s) => s.trim()).includes('renderedBody') };
+}
+
 function findComment(issue: Issue, id: string | undefined): Comment | Reply {
   const c = issue.comments.find((x) => x.id === id);
   return c ?? jiraError(404, [`Can not find a comment for the id: ${id ?? ''}.`]);
@@ -50,14 +55,14 @@ export function registerCommentRoutes(router: Router, emu: Emulator): void {
     const ordered = ctx.query.get('orderBy') === '-created' ? issue.comments.slice().reverse() : issue.comments;
     return json(200, {
       startAt, maxResults, total: issue.comments.length,
-      comments: ordered.slice(startAt, startAt + maxResults).map((c) => commentJson(ctx.render, issue, c)),
+      comments: ordered.slice(startAt, startAt + maxResults).map((c) => commentJson(ctx.render, issue, c, rendered(ctx))),
     });
   });
   both(router, 'GET', '/issue/:issueIdOrKey/comment/:id', (ctx) => {
     const issue = findIssue(ctx);
     if (isReply(issue)) return issue;
     const c = findComment(issue, ctx.params.id);
-    return isReply(c) ? c : json(200, commentJson(ctx.render, issue, c));
+    return isReply(c) ? c : json(200, commentJson(ctx.render, issue, c, rendered(ctx)));
   });
   both(router, 'POST', '/issue/:issueIdOrKey/comment', (ctx) => {
     const issue = findIssue(ctx);
@@ -67,7 +72,7 @@ export function registerCommentRoutes(router: Router, emu: Emulator): void {
     const b = readBody(ctx);
     if (isReply(b)) return b;
     const c = addComment(emu, issue, user, b.doc, b.visibility, new Date());
-    return json(201, commentJson(ctx.render, issue, c));
+    return json(201, commentJson(ctx.render, issue, c, rendered(ctx)));
   });
   both(router, 'PUT', '/issue/:issueIdOrKey/comment/:id', (ctx) => {
     const issue = findIssue(ctx);
@@ -87,7 +92,7 @@ export function registerCommentRoutes(router: Router, emu: Emulator): void {
     emu.store.indexIssue(issue, now.getTime());
     emu.store.emit({ kind: 'comment_updated', issue, actor: user, comment: c });
     emu.store.emit({ kind: 'issue_updated', issue, actor: user, eventTypeName: 'issue_comment_edited', changelog: null, comment: c });
-    return json(200, commentJson(ctx.render, issue, c));
+    return json(200, commentJson(ctx.render, issue, c, rendered(ctx)));
   });
   both(router, 'DELETE', '/issue/:issueIdOrKey/comment/:id', (ctx) => {
     const issue = findIssue(ctx);

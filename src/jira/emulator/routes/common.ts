@@ -110,6 +110,17 @@ export function isAssignable(store: SiteStore, accountId: string, _project: Proj
   return !!u && u.active && u.permissions.has('ASSIGNABLE_USER');
 }
 
+/**
+ * The project's default assignee, what "-1" means for an assignee (Atlassian's REST docs for
+ * PUT issue/{issueIdOrKey}/assignee: "If accountId is set to -1, the issue is assigned to the default
+ * assignee for the project"): the project lead when the project's default is PROJECT_LEAD and the
+ * lead may be assigned, else nobody.
+ */
+export function defaultAssignee(store: SiteStore, project: Project): string | null {
+  if (project.assigneeType !== 'PROJECT_LEAD') return null;
+  return isAssignable(store, project.leadAccountId, project) ? project.leadAccountId : null;
+}
+
 /** An assignee value from create/edit: {"accountId": "..."} or null. */
 export function assigneeFrom(store: SiteStore, value: unknown, project: Project): { accountId: string | null } | { error: string } {
   if (value === null) return { accountId: null };
@@ -119,7 +130,7 @@ export function assigneeFrom(store: SiteStore, value: unknown, project: Project)
     return { error: 'Specify a valid value for assignee' };
   }
   if (ref.accountId === null) return { accountId: null };
-  if (ref.accountId === '-1') return { accountId: null };
+  if (ref.accountId === '-1') return { accountId: defaultAssignee(store, project) };
   if (!isAssignable(store, ref.accountId, project)) return { error: `User '${ref.accountId}' cannot be assigned issues.` };
   return { accountId: ref.accountId };
 }

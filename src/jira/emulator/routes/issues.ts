@@ -8,7 +8,7 @@ import type { Emulator } from '../server.js';
 import type { ChangeItem, Issue, Project, User } from '../state/model.js';
 import { jiraTime } from '../time.js';
 import {
-  assigneeFrom, both, can, findIssue, forbidden, invalidInput, isAssignable, isReply, labelError, notOnScreen, priorityFrom, readRichText, refOf, summaryError,
+  assigneeFrom, both, can, defaultAssignee, findIssue, forbidden, invalidInput, isAssignable, isReply, labelError, notOnScreen, priorityFrom, readRichText, refOf, summaryError,
 } from './common.js';
 import { assigneeItem, idItem, labelsItem, recordChange, richItem, sameDoc, textItem } from './mutations.js';
 
@@ -142,7 +142,8 @@ function createIssue(emu: Emulator) {
       id, key, previousKeys: [], projectId: project.id, issueTypeId: issueTypeId as string,
       summary: ch.summary as string, description: ch.description ?? null, environment: ch.environment ?? null, labels: ch.labels ?? [],
       priorityId: ch.priorityId === undefined ? ([...store.priorities.values()].find((p) => p.isDefault)?.id ?? null) : ch.priorityId,
-      assigneeId: ch.assigneeId ?? null, reporterId: ch.reporterId ?? user.accountId, creatorId: user.accountId,
+      // no assignee given: the project's default assignee (Jira's "Automatic")
+      assigneeId: ch.assigneeId === undefined ? defaultAssignee(store, project) : ch.assigneeId, reporterId: ch.reporterId ?? user.accountId, creatorId: user.accountId,
       statusId: project.workflow.initialStatusId, resolutionId: null, resolutionDate: null,
       created: now, updated: now, statusCategoryChangeDate: now, comments: [], properties: new Map(), changelog: [], index: [],
     };
@@ -306,7 +307,8 @@ function assignIssue(emu: Emulator) {
       return jiraError(400, [], { assignee: 'Specify a valid value for assignee' });
     }
     let to: string | null;
-    if (body.accountId === null || body.accountId === '-1') to = null;
+    if (body.accountId === null) to = null;
+    else if (body.accountId === '-1') to = defaultAssignee(emu.store, emu.store.projectOf(issue));
     else if (typeof body.accountId !== 'string') return jiraError(400, [], { assignee: 'Specify a valid value for assignee' });
     else if (!isAssignable(emu.store, body.accountId, emu.store.projectOf(issue))) {
       return jiraError(400, [], { assignee: `User '${body.accountId}' cannot be assigned issues.` });

@@ -4,7 +4,7 @@
 import { clauseValues, isUnbounded, JqlError, matchesJql, orderIssues, parseJql, type JqlIssueView, type JqlQuery, type MatchContext } from '../jql/index.js';
 import { jiraError, json, type Reply, type RequestContext } from '../http/reply.js';
 import type { Router } from '../http/router.js';
-import { issueJson, selectFields } from '../representation.js';
+import { issueJson, namesOf, selectFields } from '../representation.js';
 import type { Emulator } from '../server.js';
 import type { User } from '../state/model.js';
 import { both } from './common.js';
@@ -139,10 +139,12 @@ function search(emu: Emulator, ctx: RequestContext, p: SearchParams): Reply {
     const issue = emu.store.issues.get(v.id);
     if (!issue) return { id: v.id };
     if (fields !== null && fields.size === 0 && p.properties.length === 0 && expand.size === 0) return { id: issue.id };
-    return issueJson(ctx.render, issue, { fields, expand, properties: p.properties });
+    return issueJson(ctx.render, issue, { fields, expand, properties: p.properties, noNames: true });
   });
   const isLast = offset + pageViews.length >= ordered.length;
   const out: Record<string, unknown> = { issues, isLast };
+  // expand=names: the display names of the returned fields, once, at the top level (SearchAndReconcileResults.names)
+  if (expand.has('names')) out.names = namesOf(fields);
   if (!isLast) out.nextPageToken = encodeToken(offset + pageViews.length, p.jql);
   return json(200, out);
 }

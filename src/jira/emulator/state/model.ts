@@ -95,6 +95,8 @@ export interface Project {
   name: string;
   description: string;
   leadAccountId: string;
+  /** the project's default assignee: its lead, or nobody (Jira's "Default Assignee" setting) */
+  assigneeType: 'PROJECT_LEAD' | 'UNASSIGNED';
   issueTypeIds: string[];
   workflow: Workflow;
   nextIssueNumber: number;
