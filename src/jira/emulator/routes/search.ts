@@ -44,6 +44,9 @@ function fromBody(ctx: RequestContext): SearchParams | Reply {
   const b = (ctx.body ?? {}) as Record<string, unknown>;
   if (typeof b !== 'object' || b === null || Array.isArray(b)) return jiraError(400, ['Invalid request payload. Refer to the REST API documentation and try again.']);
   const strs = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? v.split(',') : []);
+  // `expand` is "a comma-delimited string of values" in this request (SearchAndReconcileRequestBean);
+  // Jira Cloud refuses an array with this 400 (https://github.com/smaramwbc/statewave/issues/258)
+  if (b.expand !== undefined && typeof b.expand !== 'string') return jiraError(400, ['Invalid request payload. Refer to the REST API documentation and try again.']);
   return {
     jql: typeof b.jql === 'string' ? b.jql : '',
     fields: strs(b.fields),
