@@ -68,7 +68,15 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     const metrics = createMetrics();
     const limiter = new DbSiteRateLimiter(storage.db, storage.dialect, config.siteRateLimit);
     const jiraMetrics = installDeliveryMetrics(metrics, storage.db);
-    const access = createJiraAccess(destinations, storage.db, { timeoutMs: config.jiraTimeoutMs, allowInsecure: config.allowInsecureJira, onRequest: jiraMetrics.onJiraRequest });
+    const access = createJiraAccess(destinations, storage.db, {
+      timeoutMs: config.jiraTimeoutMs,
+      allowInsecure: config.allowInsecureJira,
+      onRequest: (info, siteHost) => {
+        jiraMetrics.onJiraRequest(info);
+        // Every answer teaches the site's limiter its pace (429s, X-RateLimit-* headers).
+        limiter.observe(siteHost, { status: info.status, ...info.rateLimit }).catch((err: unknown) => logger.warn({ err, siteHost }, 'could not record the Jira site rate'));
+      },
+    });
     const worker = new DeliveryWorker({
       db: storage.db,
       dialect: storage.dialect,

@@ -41,6 +41,15 @@ const AttemptSchema = Type.Object(
   },
   { $id: 'DeliveryAttempt' },
 );
+const SiteSchema = Type.Object(
+  {
+    siteHost: Type.String(),
+    ratePerSec: Type.Number({ description: 'the configured rate (requests/s): the ceiling of the learned one' }),
+    learnedRatePerSec: Type.Number({ description: "the rate requests are sent at now, learned from the site's 429s and X-RateLimit-* headers" }),
+    burst: Type.Number(),
+  },
+  { $id: 'JiraSite' },
+);
 const LinkSchema = Type.Object({ destinationId: Type.String(), issueId: Type.String(), issueKey: Type.String(), issueUrl: Type.String(), createdAt: Type.String() });
 
 const jobJson = (j: DeliveryJob) => ({
@@ -66,6 +75,7 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; limiter: DbSit
     const { delivery } = deps;
     app.addSchema(JobSchema);
     app.addSchema(AttemptSchema);
+    app.addSchema(SiteSchema);
     const tags = ['delivery'];
 
     app.post('/api/alerts/:id/dispatch', {
@@ -152,7 +162,7 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; limiter: DbSit
 
     app.get('/api/jira-sites', {
       config: { permission: 'destinations:read' },
-      schema: { tags, summary: 'Jira sites with their shared rate limit', response: { 200: Type.Object({ sites: Type.Array(Type.Object({ siteHost: Type.String(), ratePerSec: Type.Number(), burst: Type.Number() })) }), ...errorResponses } },
+      schema: { tags, summary: 'Jira sites with their shared rate limit', response: { 200: Type.Object({ sites: Type.Array(Type.Ref('JiraSite')) }), ...errorResponses } },
       handler: async () => ({ sites: await deps.limiter.list() }),
     });
 
@@ -163,7 +173,7 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; limiter: DbSit
         summary: 'Set the requests per second that all destinations and replicas together send to one Jira site',
         params: Type.Object({ host: Type.String({ minLength: 1, maxLength: 300, pattern: '^[a-z0-9.-]+(:[0-9]+)?$' }) }),
         body: Type.Object({ ratePerSec: Type.Number({ exclusiveMinimum: 0, maximum: 10000 }), burst: Type.Optional(Type.Number({ minimum: 1, maximum: 10000 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ siteHost: Type.String(), ratePerSec: Type.Number(), burst: Type.Number() }), ...errorResponses },
+        response: { 200: Type.Ref('JiraSite'), ...errorResponses },
       },
       handler: async (request) => {
         const { host } = request.params as { host: string };

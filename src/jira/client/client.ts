@@ -19,6 +19,7 @@ import type {
   JiraErrorKind,
   JiraIssue,
   JiraIssueType,
+  JiraRequestInfo,
   SearchAllOptions,
   SearchJqlPage,
   SearchJqlParams,
@@ -64,9 +65,11 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
   });
   let closed = false;
 
-  function report(operation: string, method: string, path: string, status: number | null, started: number, errorKind?: JiraErrorKind): void {
+  function report(operation: string, method: string, path: string, status: number | null, started: number, errorKind?: JiraErrorKind, headers?: Headers): void {
     if (!opts.onRequest) return;
-    const info = { method, path, operation, status, durationMs: Math.round(performance.now() - started) };
+    const info: JiraRequestInfo = { method, path, operation, status, durationMs: Math.round(performance.now() - started) };
+    // The site's rate-limit headers, for the rate limiter that learns the site's pace.
+    if (headers) info.rateLimit = { nearLimit: headers.get('x-ratelimit-nearlimit'), remaining: headers.get('x-ratelimit-remaining'), limit: headers.get('x-ratelimit-limit'), retryAfter: headers.get('retry-after') };
     try {
       opts.onRequest(errorKind === undefined ? info : { ...info, errorKind });
     } catch {
@@ -126,6 +129,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     }
 
     let status: number | null = null;
+    let answerHeaders: Headers | undefined;
     let result: T;
     try {
       result = await (async (): Promise<T> => {
@@ -135,6 +139,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
         try {
           res = await fetch(url, { method, headers, body: payload, redirect: 'manual', signal, dispatcher: agent });
           status = res.status;
+          answerHeaders = res.headers;
           text = await res.text();
         } catch (err) {
           throw transportError(operation, err);
@@ -182,10 +187,10 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
         }
       })();
     } catch (err) {
-      report(operation, method, path, status, started, err instanceof JiraError ? err.kind : 'unexpected');
+      report(operation, method, path, status, started, err instanceof JiraError ? err.kind : 'unexpected', answerHeaders);
       throw err;
     }
-    report(operation, method, path, status, started);
+    report(operation, method, path, status, started, undefined, answerHeaders);
     return result;
   }
 

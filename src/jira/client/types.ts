@@ -26,6 +26,8 @@ export interface JiraRequestInfo {
   status: number | null;
   durationMs: number;
   errorKind?: JiraErrorKind;
+  /** The answer's rate-limit headers (raw values; null when absent); absent when no answer came. */
+  rateLimit?: { nearLimit: string | null; remaining: string | null; limit: string | null; retryAfter: string | null };
 }
 
 export interface JiraClientOptions {
