@@ -60,7 +60,7 @@ export class DbSiteRateLimiter implements SiteRateLimiter {
   constructor(
     private readonly db: Db,
     private readonly dialect: Dialect,
-    private readonly defaultRate: number,
+    readonly defaultRate: number,
     private readonly adaptSettings: RateAdaptSettings = DEFAULT_RATE_ADAPT,
   ) {}
 
@@ -68,10 +68,10 @@ export class DbSiteRateLimiter implements SiteRateLimiter {
     return this.dialect === 'postgres' ? sql<number>`(extract(epoch from clock_timestamp()) * 1000)::bigint` : sql<number>`${Date.now()}`;
   }
 
-  async #ensure(site: string): Promise<void> {
+  async #ensure(site: string, db: Db = this.db): Promise<void> {
     if (this.#known.has(site)) return;
     const now = Date.now();
-    await this.db
+    await db
       .insertInto('jira_sites')
       .values({ site_host: site, rate_per_sec: this.defaultRate, learned_rate: this.defaultRate, limited_at: 0, changed_at: 0, burst: defaultBurst(this.defaultRate), tokens: defaultBurst(this.defaultRate), refilled_at: now, blocked_until: 0, updated_at: now })
       .onConflict((oc) => oc.column('site_host').doNothing())
@@ -186,10 +186,10 @@ export class DbSiteRateLimiter implements SiteRateLimiter {
     await this.db.updateTable('jira_sites').set({ learned_rate: s.learned, limited_at: s.limitedAt, changed_at: s.changedAt }).where('site_host', '=', site).execute();
   }
 
-  /** Sets the configured rate; the learned rate starts again from it. */
-  async setRate(site: string, ratePerSec: number, burst = defaultBurst(ratePerSec)): Promise<void> {
-    await this.#ensure(site);
-    await this.db.updateTable('jira_sites').set({ rate_per_sec: ratePerSec, learned_rate: ratePerSec, limited_at: 0, changed_at: 0, burst, updated_at: Date.now() }).where('site_host', '=', site).execute();
+  /** Sets the configured rate; the learned rate starts again from it. `db`: the caller's transaction. */
+  async setRate(site: string, ratePerSec: number, burst = defaultBurst(ratePerSec), db: Db = this.db): Promise<void> {
+    await this.#ensure(site, db);
+    await db.updateTable('jira_sites').set({ rate_per_sec: ratePerSec, learned_rate: ratePerSec, limited_at: 0, changed_at: 0, burst, updated_at: Date.now() }).where('site_host', '=', site).execute();
     this.#hint.delete(site);
     const b = this.#local.get(site);
     if (b) Object.assign(b, { rate: ratePerSec, burst, tokens: Math.min(b.tokens, burst), adapt: { ceiling: ratePerSec, learned: ratePerSec, limitedAt: 0, changedAt: 0 } });
