@@ -14,7 +14,7 @@ import { AlertsService } from './alerts/alerts-service.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { DestinationsService } from './destinations/destinations-service.js';
-import { systemResolve } from './destinations/host-policy.js';
+import { hostRefusal, systemResolve } from './destinations/host-policy.js';
 import { destinationRoutes } from './http/routes/destinations.js';
 import { deliveryRoutes } from './http/routes/delivery.js';
 import { DeliveryService } from './delivery/delivery-service.js';
@@ -72,6 +72,8 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     const access = createJiraAccess(destinations, storage.db, {
       timeoutMs: config.jiraTimeoutMs,
       allowInsecure: config.allowInsecureJira,
+      // The host allowlist applies at every request, not only when a destination is saved.
+      refuseHost: (siteHost) => hostRefusal(siteHost, config),
       onRequest: (info, siteHost) => {
         jiraMetrics.onJiraRequest(info);
         // Every answer teaches the site's limiter its pace (429s, X-RateLimit-* headers).

@@ -5,6 +5,7 @@
 // - a timeout per call (AbortSignal.timeout) covering the request and the whole answer;
 // - `redirect: 'manual'`: a 3xx is an error, so credentials never follow a redirect;
 // - unless `allowInsecure`: https only and public addresses only, checked at connect time;
+// - the service's host allowlist (`refuseHost`), asked before every request;
 // - success is validated: JSON content type where a body is expected and the attributes callers
 //   rely on (normalize.ts), so a proxy's HTML login page answered with 200 is not a success.
 import { Agent } from 'undici';
@@ -115,6 +116,12 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     }
     if (closed) {
       const e = fail(operation, 'unexpected', null, 'the Jira client has been closed');
+      report(operation, method, path, null, started, e.kind);
+      throw e;
+    }
+    const refused = opts.refuseHost?.(new URL(site.base).host.toLowerCase()) ?? null;
+    if (refused !== null) {
+      const e = fail(operation, 'invalid', null, refused);
       report(operation, method, path, null, started, e.kind);
       throw e;
     }
