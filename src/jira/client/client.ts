@@ -12,6 +12,7 @@ import { Agent } from 'undici';
 import { RefusedAddressError, checkBaseUrl, publicOnlyLookup } from './address.js';
 import { JiraError, answeredMessage, isJsonContentType, jiraMessagesFrom, kindForStatus, parseRetryAfter } from './errors.js';
 import * as N from './normalize.js';
+import { boundForeignMessages, boundForeignText, credentialScrubber } from './scrub.js';
 import type {
   AdfDocument,
   CreateIssueFields,
@@ -56,9 +57,8 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
       : `the Jira timeout must be a positive number of milliseconds (got ${String(opts.timeoutMs)})`;
   const token = Buffer.from(`${opts.email}:${opts.apiToken}`, 'utf8').toString('base64');
   const authorization = `Basic ${token}`;
-  // Strings that must never leave the client in a message (Jira or a proxy could echo them).
-  const secrets = [token, opts.apiToken].filter((s) => s.length >= 6);
-  const scrub = (s: string): string => secrets.reduce((acc, secret) => acc.split(secret).join('[redacted]'), s);
+  // Jira or a proxy could echo the credentials, or pieces of them, in any form: scrub.ts.
+  const scrub = credentialScrubber(opts.email, opts.apiToken);
   const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
   const agent = new Agent({
     connect: opts.allowInsecure ? {} : { lookup: publicOnlyLookup },
@@ -79,7 +79,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
   }
 
   function fail(operation: string, kind: JiraErrorKind, status: number | null, message: string, jiraMessages: string[] = [], retryAfterMs: number | null = null): JiraError {
-    return new JiraError({ kind, status, operation, message: scrub(message), jiraMessages: jiraMessages.map(scrub), retryAfterMs });
+    return new JiraError({ kind, status, operation, message: boundForeignText(scrub(message)), jiraMessages: boundForeignMessages(jiraMessages.map(scrub)), retryAfterMs });
   }
 
   /** fetch's TypeError hides the reason in `cause`; name it without quoting anything sensitive. */
