@@ -1,7 +1,7 @@
 // A wrong rate setting is learned away: the service is set to 10 requests/s, the Jira site (the
 // emulator's rate-limit fault) allows 5. The limiter lowers the site's rate from Jira's 429s and
 // X-RateLimit-* headers (down fast, up slowly), so after convergence fewer than 2% of the requests
-// are answered 429 (before the learning: about 15%). One process on SQLite; two replicas sharing the
+// are answered 429 (before the learning: 16.7% in this test). One process on SQLite; two replicas sharing the
 // learned rate on PostgreSQL. The learned rate shows in GET /api/jira-sites.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
