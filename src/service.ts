@@ -14,12 +14,13 @@ import { AlertsService } from './alerts/alerts-service.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
 import { DestinationsService } from './destinations/destinations-service.js';
-import { systemResolve } from './destinations/host-policy.js';
+import { hostRefusal, systemResolve } from './destinations/host-policy.js';
 import { destinationRoutes } from './http/routes/destinations.js';
 import { deliveryRoutes } from './http/routes/delivery.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { DbSiteRateLimiter } from './delivery/rate-limiter.js';
+import { JiraSitesService } from './delivery/jira-sites-service.js';
 import { createJiraAccess } from './delivery/jira-access.js';
 import { installDeliveryMetrics } from './delivery/metrics.js';
 import { createJobLock } from './delivery/job-lock.js';
@@ -68,7 +69,17 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     const metrics = createMetrics();
     const limiter = new DbSiteRateLimiter(storage.db, storage.dialect, config.siteRateLimit);
     const jiraMetrics = installDeliveryMetrics(metrics, storage.db);
-    const access = createJiraAccess(destinations, storage.db, { timeoutMs: config.jiraTimeoutMs, allowInsecure: config.allowInsecureJira, onRequest: jiraMetrics.onJiraRequest });
+    const access = createJiraAccess(destinations, storage.db, {
+      timeoutMs: config.jiraTimeoutMs,
+      allowInsecure: config.allowInsecureJira,
+      // The host allowlist applies at every request, not only when a destination is saved.
+      refuseHost: (siteHost) => hostRefusal(siteHost, config),
+      onRequest: (info, siteHost) => {
+        jiraMetrics.onJiraRequest(info);
+        // Every answer teaches the site's limiter its pace (429s, X-RateLimit-* headers).
+        limiter.observe(siteHost, { status: info.status, ...info.rateLimit }).catch((err: unknown) => logger.warn({ err, siteHost }, 'could not record the Jira site rate'));
+      },
+    });
     const worker = new DeliveryWorker({
       db: storage.db,
       dialect: storage.dialect,
@@ -104,7 +115,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       alerts,
       limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes },
       warnings: () => warnings,
-      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, limiter }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
+      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter) }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
     });
     return {
       app,

@@ -13,7 +13,7 @@ export function labelsAndPriority(alert: Pick<Alert, 'severity'>, d: Destination
 export function buildCreateIssueFields(
   alert: Pick<Alert, 'id' | 'title' | 'description' | 'severity' | 'type' | 'ruleId' | 'runbook' | 'tags' | 'context'>,
   d: Destination,
-  opts: { publicUrl: string; lookup: boolean },
+  opts: { publicUrl: string; lookup: boolean; linkPath?: string },
 ): CreateIssueFields {
   const { labels, priority } = labelsAndPriority(alert, d);
   const { adf } = buildIssueDescription(
@@ -28,7 +28,7 @@ export function buildCreateIssueFields(
       tags: alert.tags,
       context: alert.context,
     },
-    { publicUrl: opts.publicUrl },
+    { publicUrl: opts.publicUrl, ...(opts.linkPath === undefined ? {} : { linkPath: opts.linkPath }) },
   );
   const allLabels = [...new Set([...labels, ...(opts.lookup ? lookupLabels(alert.id, d.id) : [])])];
   const fields: CreateIssueFields = {

@@ -10,7 +10,7 @@ import type { JiraAccess } from './worker.js';
 export function createJiraAccess(
   destinations: DestinationsService,
   db: Db,
-  opts: { timeoutMs: number; allowInsecure: boolean; onRequest?: (info: JiraRequestInfo) => void },
+  opts: { timeoutMs: number; allowInsecure: boolean; refuseHost?: (siteHost: string) => string | null; onRequest?: (info: JiraRequestInfo, siteHost: string) => void },
 ): { jiraFor(id: string): Promise<JiraAccess | null>; noteError(id: string, message: string | null): void; close(): Promise<void> } {
   const cache = new Map<string, { version: number; client: JiraClient }>();
   const recent = new Map<string, { at: number; destination: Destination }>();
@@ -38,7 +38,7 @@ export function createJiraAccess(
       const hit = cache.get(id);
       if (hit && hit.version === destination.updatedAt) return { destination, client: hit.client };
       const creds = await destinations.credentialsFor(id);
-      const client = createJiraClient({ baseUrl: creds.domain, email: creds.email, apiToken: creds.apiToken, timeoutMs: opts.timeoutMs, allowInsecure: opts.allowInsecure, userAgent: 'alertsync', onRequest: opts.onRequest });
+      const client = createJiraClient({ baseUrl: creds.domain, email: creds.email, apiToken: creds.apiToken, timeoutMs: opts.timeoutMs, allowInsecure: opts.allowInsecure, refuseHost: opts.refuseHost, userAgent: 'alertsync', onRequest: opts.onRequest && ((info) => opts.onRequest!(info, destination.siteHost)) });
       await hit?.client.close();
       cache.set(id, { version: destination.updatedAt, client });
       return { destination, client };

@@ -308,7 +308,8 @@ export class DeliveryWorker {
       tags: ['test'],
       context: { test: true, destination: access.destination.name, sentAt: new Date(now).toISOString() },
     };
-    const fields = buildCreateIssueFields(alert, access.destination, { publicUrl: settings.publicUrl, lookup: false });
+    // A test alert is not stored: its issue links to the test's delivery job, which exists.
+    const fields = buildCreateIssueFields(alert, access.destination, { publicUrl: settings.publicUrl, lookup: false, linkPath: `/api/deliveries/${encodeURIComponent(job.id)}` });
     await this.deps.limiter.acquire(job.siteHost, { priority: true, signal: this.#stop.signal });
     const t0 = performance.now();
     try {

@@ -8,8 +8,11 @@
 //   CGNAT, multicast, reserved…). A name that does not resolve now is accepted with a warning:
 //   the Jira client checks the resolved address again at every connection (the real guard
 //   against DNS rebinding), and never lets credentials follow a redirect.
-// - ALERTSYNC_ALLOW_INSECURE_JIRA=1 (tests, the local emulator) lifts the scheme, host and address
-//   rules; the URL shape rules stay.
+// - ALERTSYNC_ALLOW_INSECURE_JIRA=1 (tests, the local emulator) lifts the scheme and address rules,
+//   and the host rule too unless ALERTSYNC_JIRA_HOSTS is set; the URL shape rules stay.
+// - The host rule is applied again by the Jira client before every request (`hostRefusal`, passed
+//   to the client by the wiring), so a destination saved while its host was allowed is refused
+//   once the host is taken out of ALERTSYNC_JIRA_HOSTS (a restart with the new list).
 import ipaddr from 'ipaddr.js';
 import { invalid } from '../errors.js';
 
@@ -44,6 +47,24 @@ export function addressRefusal(address: string): string | null {
   return range === 'unicast' ? null : `is a ${range} address`;
 }
 
+/**
+ * Why a destination's site (lower-case host[:port]) may not be called under this policy, or null.
+ * Pure; the same rule as at save time: `<site>.atlassian.net` on the default port, or a host
+ * (with or without its port) listed in ALERTSYNC_JIRA_HOSTS. With ALERTSYNC_ALLOW_INSECURE_JIRA=1
+ * and no list, every host.
+ */
+export function hostRefusal(siteHost: string, policy: Pick<HostPolicy, 'jiraHosts' | 'allowInsecureJira'>): string | null {
+  const site = siteHost.toLowerCase();
+  if (policy.allowInsecureJira && policy.jiraHosts.length === 0) return null;
+  const m = /^(\[[^\]]*\]|[^:]+)(?::(\d+))?$/.exec(site);
+  const host = bareHost(m?.[1] ?? site);
+  const port = m?.[2];
+  if (policy.jiraHosts.includes(site) || (port === undefined && policy.jiraHosts.includes(host))) return null;
+  if (policy.allowInsecureJira && policy.jiraHosts.includes(host)) return null;
+  if (port === undefined && !ipaddr.isValid(host) && ATLASSIAN.test(host)) return null;
+  return `the Jira site ${site} is not an Atlassian Cloud site (*.atlassian.net) and is not listed in ALERTSYNC_JIRA_HOSTS`;
+}
+
 function refuse(message: string): never {
   throw invalid('domain_refused', message);
 }
@@ -71,7 +92,11 @@ export async function checkJiraDomain(raw: string, policy: HostPolicy): Promise<
   const siteHost = u.host.toLowerCase();
   const warnings: string[] = [];
   const result = { domain: u.origin.toLowerCase(), siteHost, warnings };
-  if (policy.allowInsecureJira) return result;
+  if (policy.allowInsecureJira) {
+    const why = hostRefusal(siteHost, policy);
+    if (why !== null) refuse(`domain: ${why}`);
+    return result;
+  }
 
   const listed = policy.jiraHosts.includes(siteHost) || (u.port === '' && policy.jiraHosts.includes(host));
   if (u.port !== '' && !listed) refuse(`domain must use the standard https port 443 unless ${siteHost} is listed in ALERTSYNC_JIRA_HOSTS`);

@@ -58,6 +58,11 @@ export interface IssueDescriptionOptions {
   publicUrl: string;
   /** Default 32,767 (Jira's limit for a text field). */
   maxLength?: number;
+  /**
+   * Path under publicUrl that the link points to instead of `/alerts/<id>` (e.g. a test issue,
+   * whose "alert" is not stored, points to its delivery: `/api/deliveries/<jobId>`).
+   */
+  linkPath?: string;
 }
 
 export interface IssueDescription {
@@ -182,6 +187,15 @@ function largest(lo: number, hi: number, ok: (n: number) => boolean): number {
   return best;
 }
 
+/** `<publicUrl><path>` for a path of URL-safe segments; RangeError otherwise. */
+export function linkUrl(publicUrl: string, path: string): string {
+  alertUrl(publicUrl, 'x'); // the same checks of publicUrl
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path)) throw new RangeError(`not a link path: ${JSON.stringify(path)}`);
+  const url = safeHttpUrl(`${publicUrl.replace(/\/+$/, '')}${path}`);
+  if (url === null) throw new RangeError('cannot build the link URL');
+  return url;
+}
+
 /**
  * The issue description in ADF (v3) and wiki markup (v2 / Data Center). Never longer than
  * `maxLength` in either form (see the comment at the top of this file for how length is measured);
@@ -189,7 +203,7 @@ function largest(lo: number, hi: number, ok: (n: number) => boolean): number {
  */
 export function buildIssueDescription(input: IssueDescriptionInput, options: IssueDescriptionOptions): IssueDescription {
   const max = options.maxLength ?? JIRA_DESCRIPTION_MAX_LENGTH;
-  const url = alertUrl(options.publicUrl, input.alertId);
+  const url = options.linkPath === undefined ? alertUrl(options.publicUrl, input.alertId) : linkUrl(options.publicUrl, options.linkPath);
 
   let context: Shown['context'] = null;
   if (input.context !== null && Object.keys(input.context).length > 0) {

@@ -186,6 +186,10 @@ export interface JiraSitesTable {
   refilled_at: number;
   blocked_until: number;
   updated_at: number;
+  /** The rate learned from the site's answers (null only before migration 0005 filled it). */
+  learned_rate: number | null;
+  limited_at: number;
+  changed_at: number;
 }
 
 export interface DeliveryTables {

@@ -268,9 +268,10 @@ describe('Jira client against the emulator', () => {
     await c.myself();
     await jiraError(c.getIssue('SEC-9999'));
     assert.equal(seen.length, 2);
-    assert.deepEqual({ ...seen[0], durationMs: 0 }, { method: 'GET', path: '/rest/api/3/myself', operation: 'myself', status: 200, durationMs: 0 });
+    const noRateHeaders = { nearLimit: null, remaining: null, limit: null, retryAfter: null };
+    assert.deepEqual({ ...seen[0], durationMs: 0 }, { method: 'GET', path: '/rest/api/3/myself', operation: 'myself', status: 200, durationMs: 0, rateLimit: noRateHeaders });
     assert.deepEqual({ ...seen[1], durationMs: 0 }, {
-      method: 'GET', path: '/rest/api/3/issue/SEC-9999', operation: 'getIssue', status: 404, durationMs: 0, errorKind: 'not_found',
+      method: 'GET', path: '/rest/api/3/issue/SEC-9999', operation: 'getIssue', status: 404, durationMs: 0, errorKind: 'not_found', rateLimit: noRateHeaders,
     });
     assert.ok(!JSON.stringify(seen).includes(BOT_TOKEN));
     const throwing = client({ onRequest: () => { throw new Error('observer broke'); } });
@@ -331,6 +332,33 @@ describe('error mapping', () => {
     assert.equal(err.retryable, true);
     assert.equal(err.retryAfterMs, 2000);
     assert.equal(err.message, 'Jira answered 429: Rate limit exceeded.');
+  });
+
+  test('onRequest reports the rate-limit headers of answers and 429s (for the site rate limiter)', async () => {
+    await admin('PUT', '/faults', { rateLimit: { perSecond: 0.5, burst: 1 } });
+    const seen: JiraRequestInfo[] = [];
+    const c = client({ onRequest: (i) => seen.push(i) });
+    await c.myself();
+    await jiraError(c.myself());
+    assert.deepEqual(seen.map((i) => [i.status, i.rateLimit?.nearLimit, i.rateLimit?.remaining, i.rateLimit?.limit, i.rateLimit?.retryAfter]), [
+      [200, 'true', '0', '1', null],
+      [429, null, '0', '1', '2'],
+    ]);
+  });
+
+  test('refuseHost is asked before every request: a refused host gets no request', async () => {
+    let allow = true;
+    const asked: string[] = [];
+    const seen: JiraRequestInfo[] = [];
+    const c = client({ refuseHost: (h) => (asked.push(h), allow ? null : `${h} is not allowed`), onRequest: (i) => seen.push(i) });
+    await c.myself();
+    allow = false;
+    const err = await jiraError(c.myself());
+    assert.equal(err.kind, 'invalid');
+    assert.equal(err.retryable, false);
+    assert.equal(err.message, `${new URL(emu.url).host} is not allowed`);
+    assert.deepEqual(asked, [new URL(emu.url).host, new URL(emu.url).host]);
+    assert.deepEqual(seen.map((i) => i.status), [200, null], 'the second call never reached Jira');
   });
 
   test('5xx from the server error fault: retryable', async () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { DeliveryService } from '../../delivery/delivery-service.js';
-import type { DbSiteRateLimiter } from '../../delivery/rate-limiter.js';
+import { SITE_BURST_RANGE, SITE_RATE_RANGE, type JiraSitesService } from '../../delivery/jira-sites-service.js';
 import type { AlertLink, DeliveryAttempt, DeliveryJob } from '../../delivery/job.js';
 import { actorOf } from '../auth.js';
 import { IdParams, Nullable, errorResponses, iso } from '../schemas/common.js';
@@ -41,6 +41,15 @@ const AttemptSchema = Type.Object(
   },
   { $id: 'DeliveryAttempt' },
 );
+const SiteSchema = Type.Object(
+  {
+    siteHost: Type.String(),
+    ratePerSec: Type.Number({ description: 'the configured rate (requests/s): the ceiling of the learned one' }),
+    learnedRatePerSec: Type.Number({ description: "the rate requests are sent at now, learned from the site's 429s and X-RateLimit-* headers" }),
+    burst: Type.Number(),
+  },
+  { $id: 'JiraSite' },
+);
 const LinkSchema = Type.Object({ destinationId: Type.String(), issueId: Type.String(), issueKey: Type.String(), issueUrl: Type.String(), createdAt: Type.String() });
 
 const jobJson = (j: DeliveryJob) => ({
@@ -61,11 +70,12 @@ const jobJson = (j: DeliveryJob) => ({
 const attemptJson = (a: DeliveryAttempt) => ({ ...a, at: iso(a.at), durationMs: Math.round(a.durationMs) });
 const linkJson = (l: AlertLink) => ({ destinationId: l.destinationId, issueId: l.issueId, issueKey: l.issueKey, issueUrl: l.issueUrl, createdAt: iso(l.createdAt) });
 
-export function deliveryRoutes(deps: { delivery: DeliveryService; limiter: DbSiteRateLimiter }) {
+export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSitesService }) {
   return (app: FastifyInstance): void => {
     const { delivery } = deps;
     app.addSchema(JobSchema);
     app.addSchema(AttemptSchema);
+    app.addSchema(SiteSchema);
     const tags = ['delivery'];
 
     app.post('/api/alerts/:id/dispatch', {
@@ -152,24 +162,26 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; limiter: DbSit
 
     app.get('/api/jira-sites', {
       config: { permission: 'destinations:read' },
-      schema: { tags, summary: 'Jira sites with their shared rate limit', response: { 200: Type.Object({ sites: Type.Array(Type.Object({ siteHost: Type.String(), ratePerSec: Type.Number(), burst: Type.Number() })) }), ...errorResponses } },
-      handler: async () => ({ sites: await deps.limiter.list() }),
+      schema: { tags, summary: 'Jira sites with their shared rate limit', response: { 200: Type.Object({ sites: Type.Array(Type.Ref('JiraSite')) }), ...errorResponses } },
+      handler: async () => ({ sites: await deps.sites.list() }),
     });
 
     app.put('/api/jira-sites/:host/rate-limit', {
       config: { permission: 'destinations:write' },
       schema: {
         tags,
-        summary: 'Set the requests per second that all destinations and replicas together send to one Jira site',
+        summary: `Set the requests per second (${SITE_RATE_RANGE.min} to ${SITE_RATE_RANGE.max}) that all destinations and replicas together send to the Jira site of an existing destination (404 otherwise); audited`,
         params: Type.Object({ host: Type.String({ minLength: 1, maxLength: 300, pattern: '^[a-z0-9.-]+(:[0-9]+)?$' }) }),
-        body: Type.Object({ ratePerSec: Type.Number({ exclusiveMinimum: 0, maximum: 10000 }), burst: Type.Optional(Type.Number({ minimum: 1, maximum: 10000 })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ siteHost: Type.String(), ratePerSec: Type.Number(), burst: Type.Number() }), ...errorResponses },
+        body: Type.Object(
+          { ratePerSec: Type.Number({ minimum: SITE_RATE_RANGE.min, maximum: SITE_RATE_RANGE.max }), burst: Type.Optional(Type.Number({ minimum: SITE_BURST_RANGE.min, maximum: SITE_BURST_RANGE.max })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref('JiraSite'), ...errorResponses },
       },
       handler: async (request) => {
         const { host } = request.params as { host: string };
         const { ratePerSec, burst } = request.body as { ratePerSec: number; burst?: number };
-        await deps.limiter.setRate(host, ratePerSec, burst);
-        return (await deps.limiter.list()).find((s) => s.siteHost === host)!;
+        return deps.sites.setRate(actorOf(request), host, ratePerSec, burst);
       },
     });
   };

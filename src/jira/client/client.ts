@@ -5,12 +5,14 @@
 // - a timeout per call (AbortSignal.timeout) covering the request and the whole answer;
 // - `redirect: 'manual'`: a 3xx is an error, so credentials never follow a redirect;
 // - unless `allowInsecure`: https only and public addresses only, checked at connect time;
+// - the service's host allowlist (`refuseHost`), asked before every request;
 // - success is validated: JSON content type where a body is expected and the attributes callers
 //   rely on (normalize.ts), so a proxy's HTML login page answered with 200 is not a success.
 import { Agent } from 'undici';
 import { RefusedAddressError, checkBaseUrl, publicOnlyLookup } from './address.js';
 import { JiraError, answeredMessage, isJsonContentType, jiraMessagesFrom, kindForStatus, parseRetryAfter } from './errors.js';
 import * as N from './normalize.js';
+import { boundForeignMessages, boundForeignText, credentialScrubber } from './scrub.js';
 import type {
   AdfDocument,
   CreateIssueFields,
@@ -19,6 +21,7 @@ import type {
   JiraErrorKind,
   JiraIssue,
   JiraIssueType,
+  JiraRequestInfo,
   SearchAllOptions,
   SearchJqlPage,
   SearchJqlParams,
@@ -54,9 +57,8 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
       : `the Jira timeout must be a positive number of milliseconds (got ${String(opts.timeoutMs)})`;
   const token = Buffer.from(`${opts.email}:${opts.apiToken}`, 'utf8').toString('base64');
   const authorization = `Basic ${token}`;
-  // Strings that must never leave the client in a message (Jira or a proxy could echo them).
-  const secrets = [token, opts.apiToken].filter((s) => s.length >= 6);
-  const scrub = (s: string): string => secrets.reduce((acc, secret) => acc.split(secret).join('[redacted]'), s);
+  // Jira or a proxy could echo the credentials, or pieces of them, in any form: scrub.ts.
+  const scrub = credentialScrubber(opts.email, opts.apiToken);
   const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
   const agent = new Agent({
     connect: opts.allowInsecure ? {} : { lookup: publicOnlyLookup },
@@ -64,9 +66,11 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
   });
   let closed = false;
 
-  function report(operation: string, method: string, path: string, status: number | null, started: number, errorKind?: JiraErrorKind): void {
+  function report(operation: string, method: string, path: string, status: number | null, started: number, errorKind?: JiraErrorKind, headers?: Headers): void {
     if (!opts.onRequest) return;
-    const info = { method, path, operation, status, durationMs: Math.round(performance.now() - started) };
+    const info: JiraRequestInfo = { method, path, operation, status, durationMs: Math.round(performance.now() - started) };
+    // The site's rate-limit headers, for the rate limiter that learns the site's pace.
+    if (headers) info.rateLimit = { nearLimit: headers.get('x-ratelimit-nearlimit'), remaining: headers.get('x-ratelimit-remaining'), limit: headers.get('x-ratelimit-limit'), retryAfter: headers.get('retry-after') };
     try {
       opts.onRequest(errorKind === undefined ? info : { ...info, errorKind });
     } catch {
@@ -75,7 +79,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
   }
 
   function fail(operation: string, kind: JiraErrorKind, status: number | null, message: string, jiraMessages: string[] = [], retryAfterMs: number | null = null): JiraError {
-    return new JiraError({ kind, status, operation, message: scrub(message), jiraMessages: jiraMessages.map(scrub), retryAfterMs });
+    return new JiraError({ kind, status, operation, message: boundForeignText(scrub(message)), jiraMessages: boundForeignMessages(jiraMessages.map(scrub)), retryAfterMs });
   }
 
   /** fetch's TypeError hides the reason in `cause`; name it without quoting anything sensitive. */
@@ -115,6 +119,12 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
       report(operation, method, path, null, started, e.kind);
       throw e;
     }
+    const refused = opts.refuseHost?.(new URL(site.base).host.toLowerCase()) ?? null;
+    if (refused !== null) {
+      const e = fail(operation, 'invalid', null, refused);
+      report(operation, method, path, null, started, e.kind);
+      throw e;
+    }
     const qs = new URLSearchParams();
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) qs.set(k, String(v));
     const url = `${site.base}${path}${qs.size > 0 ? `?${qs.toString()}` : ''}`;
@@ -126,6 +136,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     }
 
     let status: number | null = null;
+    let answerHeaders: Headers | undefined;
     let result: T;
     try {
       result = await (async (): Promise<T> => {
@@ -135,6 +146,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
         try {
           res = await fetch(url, { method, headers, body: payload, redirect: 'manual', signal, dispatcher: agent });
           status = res.status;
+          answerHeaders = res.headers;
           text = await res.text();
         } catch (err) {
           throw transportError(operation, err);
@@ -182,10 +194,10 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
         }
       })();
     } catch (err) {
-      report(operation, method, path, status, started, err instanceof JiraError ? err.kind : 'unexpected');
+      report(operation, method, path, status, started, err instanceof JiraError ? err.kind : 'unexpected', answerHeaders);
       throw err;
     }
-    report(operation, method, path, status, started);
+    report(operation, method, path, status, started, undefined, answerHeaders);
     return result;
   }
 

@@ -26,6 +26,8 @@ export interface JiraRequestInfo {
   status: number | null;
   durationMs: number;
   errorKind?: JiraErrorKind;
+  /** The answer's rate-limit headers (raw values; null when absent); absent when no answer came. */
+  rateLimit?: { nearLimit: string | null; remaining: string | null; limit: string | null; retryAfter: string | null };
 }
 
 export interface JiraClientOptions {
@@ -40,6 +42,11 @@ export interface JiraClientOptions {
    * loopback/private/link-local addresses. Never set it for a real site.
    */
   allowInsecure: boolean;
+  /**
+   * The service's host allowlist, asked before every request with the site's lower-case
+   * host[:port]: a reason string refuses the call (kind `invalid`, permanent), null lets it go.
+   */
+  refuseHost?: (siteHost: string) => string | null;
   userAgent?: string;
   /** Called once per call; exceptions thrown by it are swallowed. Never receives credentials. */
   onRequest?: (info: JiraRequestInfo) => void;

@@ -93,6 +93,12 @@ export async function findDestination(db: Db, id: string): Promise<StoredDestina
   return r && toStored(r);
 }
 
+/** Whether any destination points at this Jira site (host[:port]). */
+export async function siteHasDestination(db: Db, siteHost: string): Promise<boolean> {
+  const r = await dd(db).selectFrom('destinations').select('id').where('site_host', '=', siteHost).limit(1).executeTakeFirst();
+  return r !== undefined;
+}
+
 export async function listDestinations(db: Db): Promise<Destination[]> {
   const rows = await dd(db).selectFrom('destinations').selectAll().orderBy('created_at').orderBy('id').execute();
   return rows.map((r) => toStored(r).destination);

@@ -11,6 +11,11 @@ export const deliveryCases: BadRequestCase[] = [
   { name: 'deliveries: unknown destination', method: 'GET', path: '/api/destinations/dst_nope/deliveries', expectStatus: 404, expectMessage: /destination "dst_nope" does not exist/ },
   { name: 'test alert: unknown destination', method: 'POST', path: '/api/destinations/dst_nope/test', expectStatus: 404, expectMessage: /destination "dst_nope" does not exist/ },
   { name: 'test alert: analyst may not send one', method: 'POST', path: (c) => `/api/destinations/${c.destinationId}/test`, token: 'analyst', expectStatus: 403, expectMessage: /needs destinations:write/ },
-  { name: 'site rate: zero', method: 'PUT', path: '/api/jira-sites/acme.atlassian.net/rate-limit', body: { ratePerSec: 0 }, expectStatus: 400, expectMessage: /body\.ratePerSec must be > 0/ },
+  { name: 'site rate: zero', method: 'PUT', path: '/api/jira-sites/acme.atlassian.net/rate-limit', body: { ratePerSec: 0 }, expectStatus: 400, expectMessage: /body\.ratePerSec must be >= 0\.1/ },
+  { name: 'site rate: 5e-324', method: 'PUT', path: '/api/jira-sites/acme.atlassian.net/rate-limit', body: { ratePerSec: 5e-324 }, expectStatus: 400, expectMessage: /body\.ratePerSec must be >= 0\.1/ },
+  { name: 'site rate: above the range', method: 'PUT', path: '/api/jira-sites/acme.atlassian.net/rate-limit', body: { ratePerSec: 1e6 }, expectStatus: 400, expectMessage: /body\.ratePerSec must be <= 1000/ },
+  { name: 'site rate: burst above the range', method: 'PUT', path: '/api/jira-sites/acme.atlassian.net/rate-limit', body: { ratePerSec: 5, burst: 1e9 }, expectStatus: 400, expectMessage: /body\.burst must be <= 1000/ },
+  { name: 'site rate: a host no destination uses', method: 'PUT', path: '/api/jira-sites/made-up.atlassian.net/rate-limit', body: { ratePerSec: 5 }, expectStatus: 404, expectMessage: /made-up\.atlassian\.net" does not exist/ },
+  { name: 'site rate: analyst may not set it', method: 'PUT', path: '/api/jira-sites/acme.atlassian.net/rate-limit', body: { ratePerSec: 5 }, token: 'analyst', expectStatus: 403, expectMessage: /needs destinations:write/ },
   { name: 'site rate: not a host', method: 'PUT', path: '/api/jira-sites/ACME%20x/rate-limit', body: { ratePerSec: 5 }, expectStatus: 400, expectMessage: /params\.host must match pattern/ },
 ];
