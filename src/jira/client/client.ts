@@ -111,7 +111,8 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
       throw e;
     }
     if (closed) {
-      const e = fail(operation, 'unexpected', null, 'the Jira client has been closed');
+      // A local cause, never a Jira failure: retryable, like a network error (nothing was sent).
+      const e = fail(operation, 'network', null, 'the Jira client has been closed');
       report(operation, method, path, null, started, e.kind);
       throw e;
     }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Dialect } from '../db.js';
 import type { DeliveryJobsTable } from '../schema.js';
 import type { Db } from './users.js';
-import type { AlertLink, DeliveryAttempt, DeliveryJob, JobKind, JobState, Lane } from '../../delivery/job.js';
+import { OPEN_STATES, type AlertLink, type DeliveryAttempt, type DeliveryJob, type JobKind, type JobState, type Lane } from '../../delivery/job.js';
 
 export function toJob(r: DeliveryJobsTable): DeliveryJob {
   return {
@@ -21,6 +21,8 @@ export function toJob(r: DeliveryJobsTable): DeliveryJob {
     leaseUntil: r.lease_until === null ? null : Number(r.lease_until),
     fence: Number(r.fence),
     unknownSince: r.unknown_since === null ? null : Number(r.unknown_since),
+    unknownUntil: r.unknown_until === null || r.unknown_until === undefined ? null : Number(r.unknown_until),
+    lookFirst: Number(r.look_first ?? 0) === 1,
     hadUnknown: Number(r.had_unknown) === 1,
     lastStatus: r.last_status === null ? null : Number(r.last_status),
     lastError: r.last_error,
@@ -39,7 +41,7 @@ export function nextSeq(now: number): number {
 
 export async function enqueueJob(
   db: Db,
-  j: { id: string; alertId: string; destinationId: string; siteHost: string; kind: JobKind; lane: Lane; payload: Record<string, unknown>; nextRunAt: number; now: number },
+  j: { id: string; alertId: string; destinationId: string; siteHost: string; kind: JobKind; lane: Lane; payload: Record<string, unknown>; nextRunAt: number; now: number; lookFirst?: boolean },
 ): Promise<void> {
   await db
     .insertInto('delivery_jobs')
@@ -59,7 +61,9 @@ export async function enqueueJob(
       lease_until: null,
       fence: 0,
       unknown_since: null,
+      unknown_until: null,
       had_unknown: 0,
+      look_first: j.lookFirst ? 1 : 0,
       last_status: null,
       last_error: null,
       result: null,
@@ -76,14 +80,20 @@ export async function enqueueJob(
  * worker that lost its lease cannot commit over the new owner. Both lookups walk an index in order
  * (0004-claim-indexes), so a claim costs the same with 10 or 100,000 jobs waiting.
  */
-export async function claimJobs(db: Db, dialect: Dialect, o: { owner: string; now: number; leaseMs: number; limit: number; lane: Lane; expired: boolean }): Promise<DeliveryJob[]> {
+export async function claimJobs(
+  db: Db,
+  dialect: Dialect,
+  o: { owner: string; now: number; leaseMs: number; limit: number; lane: Lane; expired: boolean; exclude?: string[] },
+): Promise<DeliveryJob[]> {
   if (o.limit <= 0) return [];
   const noEarlier = sql`not exists (
         select 1 from delivery_jobs e
-        where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in ('pending', 'running'))`;
+        where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in (${sql.join(OPEN_STATES)}))`;
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
+  // A job this process is still running is never taken over by this process: its run goes on.
+  const notMine = o.exclude && o.exclude.length > 0 ? sql`and j.id not in (${sql.join(o.exclude)})` : sql``;
   const due = o.expired
-    ? sql`select j.id from delivery_jobs j where j.state = 'running' and j.lease_until < ${o.now} and j.lane = ${o.lane} and ${noEarlier} order by j.lease_until limit ${o.limit} ${lock}`
+    ? sql`select j.id from delivery_jobs j where j.state = 'running' and j.lease_until < ${o.now} and j.lane = ${o.lane} ${notMine} and ${noEarlier} order by j.lease_until limit ${o.limit} ${lock}`
     : sql`select j.id from delivery_jobs j where j.lane = ${o.lane} and j.state = 'pending' and j.next_run_at <= ${o.now} and ${noEarlier} order by j.next_run_at, j.seq limit ${o.limit} ${lock}`;
   const set = sql`state = 'running', lease_owner = ${o.owner}, lease_until = ${o.now + o.leaseMs}, fence = fence + 1, updated_at = ${o.now}`;
   if (dialect === 'postgres') {
@@ -127,18 +137,71 @@ export async function listJobs(db: Db, by: { alertId?: string; destinationId?: s
 }
 
 export async function hasOpenJob(db: Db, alertId: string, destinationId: string, kind: JobKind): Promise<boolean> {
-  const r = await db.selectFrom('delivery_jobs').select('id').where('alert_id', '=', alertId).where('destination_id', '=', destinationId).where('kind', '=', kind).where('state', 'in', ['pending', 'running']).executeTakeFirst();
+  const r = await db.selectFrom('delivery_jobs').select('id').where('alert_id', '=', alertId).where('destination_id', '=', destinationId).where('kind', '=', kind).where('state', 'in', OPEN_STATES).executeTakeFirst();
   return r !== undefined;
 }
 
+/** A replay: the job runs again and searches Jira before it creates anything (its mark is kept). */
 export async function resetJobForRetry(db: Db, id: string, now: number): Promise<boolean> {
   const r = await db
     .updateTable('delivery_jobs')
-    .set({ state: 'pending', next_run_at: now, attempts: 0, lease_owner: null, lease_until: null, updated_at: now })
+    .set({ state: 'pending', next_run_at: now, attempts: 0, lease_owner: null, lease_until: null, look_first: 1, updated_at: now })
     .where('id', '=', id)
-    .where('state', '=', 'failed')
+    .where('state', 'in', ['failed', 'blocked'])
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** Replays every failed create of a destination (oldest first); returns their ids. */
+export async function replayFailed(db: Db, destinationId: string, now: number): Promise<string[]> {
+  const r = await db
+    .updateTable('delivery_jobs')
+    .set({ state: 'pending', next_run_at: now, attempts: 0, lease_owner: null, lease_until: null, look_first: 1, updated_at: now })
+    .where('destination_id', '=', destinationId)
+    .where('kind', '=', 'create_issue')
+    .where('state', '=', 'failed')
+    .returning('id')
+    .execute();
+  return r.map((x) => x.id);
+}
+
+/** Moves a destination's jobs from some states to another (block, pause, release, cancel). */
+export async function moveDestinationJobs(db: Db, destinationId: string, from: JobState[], to: JobState, now: number, lastError?: string, kinds?: JobKind[]): Promise<number> {
+  let q = db
+    .updateTable('delivery_jobs')
+    .set({ state: to, next_run_at: now, updated_at: now, ...(lastError !== undefined ? { last_error: lastError } : {}) })
+    .where('destination_id', '=', destinationId)
+    .where('state', 'in', from);
+  if (kinds) q = q.where('kind', 'in', kinds);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function countDestinationJobs(db: Db, destinationId: string, states: JobState[]): Promise<number> {
+  const r = await db.selectFrom('delivery_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('destination_id', '=', destinationId).where('state', 'in', states).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * At the start of a process that owns the database alone (SQLite), every running job belongs to a
+ * dead predecessor: it goes back to pending at once, fenced out, and a create it may have sent is
+ * known to have ended (the process is gone), so its next owner waits only the recheck.
+ */
+export async function reclaimDeadPredecessor(db: Db, now: number): Promise<number> {
+  const r = await db
+    .updateTable('delivery_jobs')
+    .set((eb) => ({
+      state: 'pending',
+      next_run_at: now,
+      lease_owner: null,
+      lease_until: null,
+      fence: eb('fence', '+', 1),
+      unknown_until: eb.case().when('unknown_since', 'is not', null).then(eb.fn.coalesce('unknown_until', eb.val(now))).else(null).end(),
+      updated_at: now,
+    }))
+    .where('state', '=', 'running')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 export async function countJobsByState(db: Db): Promise<Record<string, number>> {
