@@ -49,7 +49,7 @@ export class DeliveryService {
       return;
     }
     if (!change.enabled) {
-      await repo.moveDestinationJobs(tx, change.id, ['pending', 'blocked'], 'paused', now, 'the destination is disabled; its deliveries resume when it is enabled');
+      await repo.moveDestinationJobs(tx, change.id, ['pending', 'blocked'], 'paused', now, 'the destination is disabled; its deliveries resume when it is enabled', ['create_issue', 'sweep_duplicates']);
       return;
     }
     const n = await repo.moveDestinationJobs(tx, change.id, ['blocked', 'paused'], 'pending', now);
@@ -170,10 +170,11 @@ export class DeliveryService {
     return { links, jobs, attempts };
   }
 
-  async forDestination(destinationId: string, limit: number): Promise<{ jobs: DeliveryJob[]; attempts: DeliveryAttempt[] }> {
+  async forDestination(destinationId: string, limit: number): Promise<{ queue: Record<'pending' | 'running' | 'blocked' | 'paused' | 'failed', number>; jobs: DeliveryJob[]; attempts: DeliveryAttempt[] }> {
     await this.destinations.get(destinationId);
-    const [jobs, attempts] = await Promise.all([repo.listJobs(this.db, { destinationId, limit }), repo.listAttempts(this.db, { destinationId, limit })]);
-    return { jobs, attempts };
+    const [jobs, attempts, counts] = await Promise.all([repo.listJobs(this.db, { destinationId, limit }), repo.listAttempts(this.db, { destinationId, limit }), repo.countJobsByState(this.db, destinationId)]);
+    const queue = { pending: counts.pending ?? 0, running: counts.running ?? 0, blocked: counts.blocked ?? 0, paused: counts.paused ?? 0, failed: counts.failed ?? 0 };
+    return { queue, jobs, attempts };
   }
 
   async job(jobId: string): Promise<{ job: DeliveryJob; attempts: DeliveryAttempt[] }> {

@@ -15,7 +15,8 @@ export const createIssueHandler: JobHandler = {
     if (existing) return ctx.complete({ issueId: existing.issueId, issueKey: existing.issueKey, note: 'already linked' });
     const alert = await ctx.findAlert();
     if (!alert) return ctx.finish('cancelled', { lastError: 'the alert no longer exists' });
-    if (!access.destination.enabled) return ctx.finish('paused', { lastError: 'the destination is disabled; its deliveries resume when it is enabled' });
+    // Disabling a destination pauses its routed queue; a manual dispatch is a person's explicit ask.
+    if (!access.destination.enabled && job.payload.reason !== 'manual') return ctx.finish('paused', { lastError: 'the destination is disabled; its deliveries resume when it is enabled' });
 
     const plan = planLookup({ mark: run.mark, lookFirst: job.lookFirst }, clock.now(), settings);
     if (plan.action === 'wait') return ctx.defer(plan.at, { unknown_since: plan.mark.since, unknown_until: plan.mark.until });

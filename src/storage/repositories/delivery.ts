@@ -152,14 +152,14 @@ export async function resetJobForRetry(db: Db, id: string, now: number): Promise
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** Replays every failed create of a destination (oldest first); returns their ids. */
+/** Replays every failed or blocked create of a destination (each searches first); returns their ids. */
 export async function replayFailed(db: Db, destinationId: string, now: number): Promise<string[]> {
   const r = await db
     .updateTable('delivery_jobs')
     .set({ state: 'pending', next_run_at: now, attempts: 0, lease_owner: null, lease_until: null, look_first: 1, updated_at: now })
     .where('destination_id', '=', destinationId)
     .where('kind', '=', 'create_issue')
-    .where('state', '=', 'failed')
+    .where('state', 'in', ['failed', 'blocked'])
     .returning('id')
     .execute();
   return r.map((x) => x.id);
@@ -204,8 +204,10 @@ export async function reclaimDeadPredecessor(db: Db, now: number): Promise<numbe
   return Number(r.numUpdatedRows);
 }
 
-export async function countJobsByState(db: Db): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('delivery_jobs').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
+export async function countJobsByState(db: Db, destinationId?: string): Promise<Record<string, number>> {
+  let q = db.selectFrom('delivery_jobs').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state');
+  if (destinationId) q = q.where('destination_id', '=', destinationId);
+  const rows = await q.execute();
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
 }
 
