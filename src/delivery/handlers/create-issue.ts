@@ -4,7 +4,7 @@
 import { JiraError, type JiraIssue } from '../../jira/client/index.js';
 import { findLink } from '../../storage/repositories/delivery.js';
 import { afterLookup, maySend, planLookup } from '../decisions.js';
-import { buildCreateIssueFields } from '../issue-request.js';
+import { buildNewIssue } from '../issue-request.js';
 import { lookupLabels } from '../job.js';
 import { JobYielded, SentCreateError, type JobContext, type JobHandler } from './context.js';
 
@@ -38,7 +38,7 @@ export const createIssueHandler: JobHandler = {
       run.mark = null;
     }
 
-    const fields = buildCreateIssueFields(alert, access.destination, { publicUrl: settings.publicUrl, lookup: true });
+    const issue = buildNewIssue(alert, access.destination, { publicUrl: settings.publicUrl, lookup: true });
     await ctx.acquire();
     await ctx.pause('before-mark');
     const sentAt = clock.now();
@@ -59,7 +59,7 @@ export const createIssueHandler: JobHandler = {
     const t0 = performance.now();
     let created;
     try {
-      created = await access.client.createIssue(fields);
+      created = await access.client.createIssue(issue);
     } catch (err) {
       if (err instanceof JiraError) throw new SentCreateError(err, sentAt, performance.now() - t0);
       throw err;
@@ -71,12 +71,11 @@ export const createIssueHandler: JobHandler = {
 };
 
 export function issueUrl(ctx: JobContext, key: string): string {
-  return `${ctx.access.destination.domain}/browse/${key}`;
+  return ctx.access.client.issueUrl(key);
 }
 
+/** The issues carrying the alert's and the destination's lookup labels, oldest first. */
 export async function findByLabels(ctx: JobContext): Promise<JiraIssue[]> {
-  const [alertLabel, destLabel] = lookupLabels(ctx.job.alertId, ctx.job.destinationId);
   await ctx.acquire();
-  const jql = `labels = "${alertLabel}" AND labels = "${destLabel}" ORDER BY created ASC`;
-  return ctx.access.client.searchAll(jql, ['summary', 'status', 'created', 'labels'], { pageSize: 50, maxIssues: 200 });
+  return ctx.access.client.findByLabels(lookupLabels(ctx.job.alertId, ctx.job.destinationId));
 }

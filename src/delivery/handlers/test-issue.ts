@@ -1,7 +1,7 @@
 // test_issue: the priority-lane test alert of a destination. One attempt whose outcome goes back to
 // the admin who asked, except a 429 (it says nothing about the settings), retried while they wait.
 import type { JiraError } from '../../jira/client/index.js';
-import { buildCreateIssueFields } from '../issue-request.js';
+import { buildNewIssue } from '../issue-request.js';
 import type { JobHandler } from './context.js';
 import { issueUrl } from './create-issue.js';
 
@@ -23,10 +23,10 @@ export const testIssueHandler: JobHandler = {
       tags: ['test'],
       context: { test: true, destination: access.destination.name, sentAt: new Date(now).toISOString() },
     };
-    const fields = buildCreateIssueFields(alert, access.destination, { publicUrl: settings.publicUrl, lookup: false });
+    const issue = buildNewIssue(alert, access.destination, { publicUrl: settings.publicUrl, lookup: false });
     await ctx.acquire(true);
     const t0 = performance.now();
-    const created = await access.client.createIssue(fields);
+    const created = await access.client.createIssue(issue);
     await ctx.attempt('createIssue', 'ok', 201, created.key, null, performance.now() - t0);
     await ctx.complete({ ok: true, issueId: created.id, issueKey: created.key, issueUrl: issueUrl(ctx, created.key) });
   },

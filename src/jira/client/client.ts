@@ -11,7 +11,12 @@ import { Agent } from 'undici';
 import { RefusedAddressError, checkBaseUrl, publicOnlyLookup } from './address.js';
 import { JiraError, answeredMessage, isJsonContentType, jiraMessagesFrom, kindForStatus, parseRetryAfter } from './errors.js';
 import * as N from './normalize.js';
+import { issueFields, jqlString } from './issue-format.js';
+import { doc, paragraph, text } from '../format/adf.js';
 import type {
+  NewIssue,
+  CreatedIssue,
+  JiraTransition,
   AdfDocument,
   CreateIssueFields,
   JiraClient,
@@ -199,11 +204,66 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     return call({ operation: 'searchJql', method: 'POST', path: '/rest/api/3/search/jql', body, parse: N.searchPage });
   }
 
+  async function searchAllIssues(jql: string, fields: string[], options: SearchAllOptions = {}): Promise<JiraIssue[]> {
+    const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
+    const maxIssues = options.maxIssues ?? SEARCH_MAX_ISSUES;
+    const out: JiraIssue[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    for (;;) {
+      const page = await searchJql({ jql, fields, maxResults: pageSize, nextPageToken: token });
+      out.push(...page.issues);
+      if (out.length > maxIssues) {
+        throw fail('searchAll', 'unexpected', 200, `the search matched more than ${maxIssues} issues; narrow the JQL`);
+      }
+      if (page.nextPageToken === undefined) return out;
+      if (seen.has(page.nextPageToken) || page.issues.length === 0) {
+        throw fail('searchAll', 'unexpected', 200, 'Jira returned a page token it had returned before (or an empty page with a token); stopped paging');
+      }
+      seen.add(page.nextPageToken);
+      token = page.nextPageToken;
+    }
+  }
+
+  const getTransitions = (idOrKey: string): Promise<JiraTransition[]> =>
+    call({
+      operation: 'getTransitions',
+      method: 'GET',
+      path: `${issuePath(idOrKey)}/transitions`,
+      query: { expand: 'transitions.fields' },
+      parse: N.transitions,
+    });
+
+  const createFromFields = (fields: CreateIssueFields): Promise<CreatedIssue> =>
+    call({ operation: 'createIssue', method: 'POST', path: '/rest/api/3/issue', body: { fields }, parse: N.createdIssue });
+
   return {
     myself: () => call({ operation: 'myself', method: 'GET', path: '/rest/api/3/myself', parse: N.user }),
 
-    createIssue: (fields: CreateIssueFields) =>
-      call({ operation: 'createIssue', method: 'POST', path: '/rest/api/3/issue', body: { fields }, parse: N.createdIssue }),
+    createIssue: (issue: NewIssue) => createFromFields(issueFields(issue)),
+
+    createIssueFromFields: (fields: CreateIssueFields) => createFromFields(fields),
+
+    async findByLabels(labels: string[], options: { maxIssues?: number } = {}): Promise<JiraIssue[]> {
+      const jql = `${labels.map((l) => `labels = ${jqlString(l)}`).join(' AND ')} ORDER BY created ASC`;
+      return searchAllIssues(jql, ['summary', 'status', 'created', 'labels'], { pageSize: 50, maxIssues: options.maxIssues ?? 200 });
+    },
+
+    async closeAsDuplicate(idOrKey: string, keptKey: string, options: { beforeCall?: () => Promise<void> } = {}): Promise<{ closed: boolean }> {
+      const before = options.beforeCall ?? (async () => {});
+      await before();
+      const transitions = await getTransitions(idOrKey);
+      const toDone = transitions.find((t) => t.to.category === 'done' && t.isAvailable && t.requiredFields.length === 0) ?? transitions.find((t) => t.to.category === 'done');
+      await before();
+      const note = `Duplicate of ${keptKey}: alertsync created this issue twice for one alert because Jira's search did not show the first one in time. ${toDone ? 'Closed' : 'Please close it'}; the alert is tracked in ${keptKey}.`;
+      await call({ operation: 'addComment', method: 'POST', path: `${issuePath(idOrKey)}/comment`, body: { body: doc(paragraph(text(note))) }, parse: N.comment });
+      if (!toDone) return { closed: false };
+      await before();
+      await call<void>({ operation: 'transitionIssue', method: 'POST', path: `${issuePath(idOrKey)}/transitions`, body: { transition: { id: toDone.id } } });
+      return { closed: true };
+    },
+
+    issueUrl: (key: string) => `${typeof site === 'string' ? opts.baseUrl.replace(/\/+$/, '') : site.base}/browse/${seg(key)}`,
 
     getIssue: (idOrKey: string, fields?: string[]) =>
       call({
@@ -216,35 +276,9 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
 
     searchJql,
 
-    async searchAll(jql: string, fields: string[], options: SearchAllOptions = {}): Promise<JiraIssue[]> {
-      const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
-      const maxIssues = options.maxIssues ?? SEARCH_MAX_ISSUES;
-      const out: JiraIssue[] = [];
-      const seen = new Set<string>();
-      let token: string | undefined;
-      for (;;) {
-        const page = await searchJql({ jql, fields, maxResults: pageSize, nextPageToken: token });
-        out.push(...page.issues);
-        if (out.length > maxIssues) {
-          throw fail('searchAll', 'unexpected', 200, `the search matched more than ${maxIssues} issues; narrow the JQL`);
-        }
-        if (page.nextPageToken === undefined) return out;
-        if (seen.has(page.nextPageToken) || page.issues.length === 0) {
-          throw fail('searchAll', 'unexpected', 200, 'Jira returned a page token it had returned before (or an empty page with a token); stopped paging');
-        }
-        seen.add(page.nextPageToken);
-        token = page.nextPageToken;
-      }
-    },
+    searchAll: (jql: string, fields: string[], options: SearchAllOptions = {}) => searchAllIssues(jql, fields, options),
 
-    getTransitions: (idOrKey: string) =>
-      call({
-        operation: 'getTransitions',
-        method: 'GET',
-        path: `${issuePath(idOrKey)}/transitions`,
-        query: { expand: 'transitions.fields' },
-        parse: N.transitions,
-      }),
+    getTransitions: (idOrKey: string) => getTransitions(idOrKey),
 
     transitionIssue: (idOrKey: string, transitionId: string, fields?: Record<string, unknown>) =>
       call<void>({

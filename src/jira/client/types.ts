@@ -1,3 +1,5 @@
+import type { IssueDescriptionInput } from '../description.js';
+
 // Types of the Jira Cloud REST client: one type per concept. Everything the client returns is
 // normalised from Jira's JSON at the edge (normalize.ts); callers never see raw Jira payloads except
 // the `fields` map of an issue, whose content depends on the fields they asked for.
@@ -71,6 +73,20 @@ export interface CreateIssueFields {
   priority?: PriorityRef;
   assignee?: { accountId: string } | null;
   [customFieldId: `customfield_${string}`]: unknown;
+}
+
+/**
+ * A new issue in alertsync's terms; the client turns it into Jira's fields (ids, ADF, limits).
+ * `description` is the alert the description shows and alertsync's public URL for its link.
+ */
+export interface NewIssue {
+  projectKey: string;
+  issueType: string;
+  summary: string;
+  description: { alert: IssueDescriptionInput; publicUrl: string };
+  labels: string[];
+  priority: string | null;
+  assigneeAccountId: string | null;
 }
 
 export interface CreatedIssue {
@@ -176,7 +192,19 @@ export interface AssignableUsersQuery {
 
 export interface JiraClient {
   myself(): Promise<JiraUser>;
-  createIssue(fields: CreateIssueFields): Promise<CreatedIssue>;
+  /** Creates an issue from alertsync's terms (see NewIssue). */
+  createIssue(issue: NewIssue): Promise<CreatedIssue>;
+  /** Creates an issue from Jira's own fields (REST v3 wire format); for tests of the client. */
+  createIssueFromFields(fields: CreateIssueFields): Promise<CreatedIssue>;
+  /** Issues carrying every one of the labels, oldest first (at most `maxIssues`, default 200). */
+  findByLabels(labels: string[], options?: { maxIssues?: number }): Promise<JiraIssue[]>;
+  /**
+   * Closes an issue as a duplicate of `keptKey`: a comment naming it, then a transition to a done
+   * status when one exists (else the comment only). `beforeCall` runs before each request (rate limit).
+   */
+  closeAsDuplicate(idOrKey: string, keptKey: string, options?: { beforeCall?: () => Promise<void> }): Promise<{ closed: boolean }>;
+  /** The address a person opens to see the issue. */
+  issueUrl(key: string): string;
   getIssue(idOrKey: string, fields?: string[]): Promise<JiraIssue>;
   searchJql(params: SearchJqlParams): Promise<SearchJqlPage>;
   searchAll(jql: string, fields: string[], options?: SearchAllOptions): Promise<JiraIssue[]>;
