@@ -552,12 +552,14 @@ describe('safety', () => {
     }
   });
 
-  test('calls after close fail cleanly', async () => {
+  test('calls after close fail cleanly, as a local cause (retryable, never a permanent Jira failure)', async () => {
     const c = client();
     await c.myself();
     await c.close();
     const err = await jiraError(c.myself());
-    assert.equal(err.kind, 'unexpected');
+    assert.equal(err.kind, 'network');
+    assert.equal(err.retryable, true);
+    assert.match(err.message, /closed/);
   });
 });
 

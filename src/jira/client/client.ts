@@ -1,13 +1,14 @@
-// The Jira Cloud REST v3 client: a factory returning plain async functions over Node's global fetch.
+// The Jira Cloud REST v3 client: a factory returning plain async functions over undici's request
+// on the client's own Agent.
 //
 // Every call goes through `call()`, which owns the safety rules and the one error mapping:
 // - Basic auth `email:apiToken`, never logged, never in an error (messages are scrubbed as well);
 // - a timeout per call (AbortSignal.timeout) covering the request and the whole answer;
-// - `redirect: 'manual'`: a 3xx is an error, so credentials never follow a redirect;
+// - redirects are never followed (undici's request does not): a 3xx is an error, so credentials never follow one;
 // - unless `allowInsecure`: https only and public addresses only, checked at connect time;
 // - success is validated: JSON content type where a body is expected and the attributes callers
 //   rely on (normalize.ts), so a proxy's HTML login page answered with 200 is not a success.
-import { Agent } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { RefusedAddressError, checkBaseUrl, publicOnlyLookup } from './address.js';
 import { JiraError, answeredMessage, isJsonContentType, jiraMessagesFrom, kindForStatus, parseRetryAfter } from './errors.js';
 import * as N from './normalize.js';
@@ -83,7 +84,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     return new JiraError({ kind, status, operation, message: scrub(message), jiraMessages: jiraMessages.map(scrub), retryAfterMs });
   }
 
-  /** fetch's TypeError hides the reason in `cause`; name it without quoting anything sensitive. */
+  /** A transport error hides the reason in `cause`; name it without quoting anything sensitive. */
   function transportError(operation: string, err: unknown): JiraError {
     if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
       return fail(operation, 'timeout', null, `Jira did not answer within ${opts.timeoutMs} ms`);
@@ -135,20 +136,25 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     let result: T;
     try {
       result = await (async (): Promise<T> => {
+        // undici's request on the client's own Agent: no WHATWG streams, redirects never followed.
         const signal = AbortSignal.timeout(opts.timeoutMs);
-        let res: Response;
+        let res: Dispatcher.ResponseData;
         let text: string;
         try {
-          res = await fetch(url, { method, headers, body: payload, redirect: 'manual', signal, dispatcher: agent });
-          status = res.status;
-          text = await res.text();
+          res = await request(url, { method: method as Dispatcher.HttpMethod, headers, body: payload, signal, dispatcher: agent });
+          status = res.statusCode;
+          text = await res.body.text();
         } catch (err) {
           throw transportError(operation, err);
         }
-        const contentType = res.headers.get('content-type');
+        const header = (name: string): string | null => {
+          const v = res.headers[name];
+          return v === undefined ? null : Array.isArray(v) ? (v[0] ?? null) : v;
+        };
+        const contentType = header('content-type');
 
         if (status >= 300 && status < 400) {
-          const location = res.headers.get('location');
+          const location = header('location');
           let target = 'another address';
           if (location !== null) {
             try {
@@ -163,7 +169,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
 
         if (status < 200 || status >= 300) {
           const messages = jiraMessagesFrom(contentType, text);
-          const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+          const retryAfterMs = parseRetryAfter(header('retry-after'));
           throw fail(operation, kindForStatus(status), status, answeredMessage(status, messages), messages, retryAfterMs);
         }
 
