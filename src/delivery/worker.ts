@@ -273,10 +273,14 @@ export class DeliveryWorker {
       update,
       attempt: (request, outcome, status, issueKey, error, durationMs) =>
         repo.insertAttempt(db, { jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, worker: this.id, at: clock.now(), durationMs, request, outcome, httpStatus: status, issueKey, error }),
-      complete: async (result, link) => {
+      complete: async (result, link, attempt) => {
         const now = clock.now();
         const ok = await db.transaction().execute(async (tx) => {
           const full = link ? { ...result, issueUrl: link.issueUrl } : result;
+          if (attempt) {
+            // The attempt is logged whatever happens to the fence: it did happen.
+            await repo.insertAttempt(tx, { jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, worker: this.id, at: now, durationMs: attempt.durationMs, request: attempt.request, outcome: attempt.outcome, httpStatus: attempt.status, issueKey: attempt.issueKey, error: attempt.error });
+          }
           if (!(await repo.updateRunningJob(tx, job.id, job.fence, doneSet(full, now)))) return false;
           if (link) {
             await repo.insertLink(tx, { alertId: job.alertId, destinationId: job.destinationId, issueId: link.issueId, issueKey: link.issueKey, issueUrl: link.issueUrl, createdAt: now });

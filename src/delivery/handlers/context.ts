@@ -18,6 +18,15 @@ export interface JobRun {
   leaseUntil: number | null;
 }
 
+export interface AttemptRow {
+  request: string;
+  outcome: DeliveryAttempt['outcome'];
+  status: number | null;
+  issueKey: string | null;
+  error: string | null;
+  durationMs: number;
+}
+
 export interface JobContext {
   job: DeliveryJob;
   access: JiraAccess;
@@ -30,8 +39,11 @@ export interface JobContext {
   /** Fenced update of the running job; false = another worker owns it now. */
   update(set: Partial<DeliveryJobsTable>): Promise<boolean>;
   attempt(request: string, outcome: DeliveryAttempt['outcome'], status: number | null, issueKey: string | null, error: string | null, durationMs: number): Promise<void>;
-  /** Done, with its result; `link` also writes the alert's link (and a sweep when asked). */
-  complete(result: Record<string, unknown>, link?: { issueId: string; issueKey: string; issueUrl: string; sweep: boolean }): Promise<void>;
+  /**
+   * Done, with its result, in one transaction: `link` also writes the alert's link (and a sweep
+   * when asked), `attempt` the delivery-log row of the call that made it.
+   */
+  complete(result: Record<string, unknown>, link?: { issueId: string; issueKey: string; issueUrl: string; sweep: boolean }, attempt?: AttemptRow): Promise<void>;
   /** Back to pending until `at` (with extra fields), nothing else now. */
   defer(at: number, set?: Partial<DeliveryJobsTable>): Promise<void>;
   finish(state: 'failed' | 'cancelled' | 'paused', o: { lastStatus?: number | null; lastError?: string | null; result?: Record<string, unknown> }): Promise<void>;

@@ -27,10 +27,11 @@ export const createIssueHandler: JobHandler = {
       const found = await findByLabels(ctx);
       const next = afterLookup(found, hadMark);
       if (next.action === 'link') {
-        await ctx.attempt('search', 'found', 200, next.issue.key, found.length > 1 ? `${found.length} issues carry the labels; the oldest is linked, the sweep closes the others` : null, 0);
+        const note = found.length > 1 ? `${found.length} issues carry the labels; the oldest is linked, the sweep closes the others` : null;
         return ctx.complete(
           { issueId: next.issue.id, issueKey: next.issue.key },
           { issueId: next.issue.id, issueKey: next.issue.key, issueUrl: issueUrl(ctx, next.issue.key), sweep: next.sweep || job.hadUnknown },
+          { request: 'search', outcome: 'found', status: 200, issueKey: next.issue.key, error: note, durationMs: 0 },
         );
       }
       await ctx.attempt('search', 'absent', 200, null, hadMark ? `no issue carries the labels once Jira's search could show it: creating it` : 'replay: no issue carries the labels: creating it', 0);
@@ -65,8 +66,8 @@ export const createIssueHandler: JobHandler = {
       throw err;
     }
     await ctx.pause('after-send');
-    await ctx.attempt('createIssue', 'ok', 201, created.key, null, performance.now() - t0);
-    await ctx.complete({ issueId: created.id, issueKey: created.key }, { issueId: created.id, issueKey: created.key, issueUrl: issueUrl(ctx, created.key), sweep: job.hadUnknown || hadMark });
+    const attempt = { request: 'createIssue', outcome: 'ok' as const, status: 201, issueKey: created.key, error: null, durationMs: performance.now() - t0 };
+    await ctx.complete({ issueId: created.id, issueKey: created.key }, { issueId: created.id, issueKey: created.key, issueUrl: issueUrl(ctx, created.key), sweep: job.hadUnknown || hadMark }, attempt);
   },
 };
 
