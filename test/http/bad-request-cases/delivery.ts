@@ -11,6 +11,10 @@ export const deliveryCases: BadRequestCase[] = [
   { name: 'deliveries: unknown destination', method: 'GET', path: '/api/destinations/dst_nope/deliveries', expectStatus: 404, expectMessage: /destination "dst_nope" does not exist/ },
   { name: 'test alert: unknown destination', method: 'POST', path: '/api/destinations/dst_nope/test', expectStatus: 404, expectMessage: /destination "dst_nope" does not exist/ },
   { name: 'test alert: analyst may not send one', method: 'POST', path: (c) => `/api/destinations/${c.destinationId}/test`, token: 'analyst', expectStatus: 403, expectMessage: /needs destinations:write/ },
+  { name: 'resume: unknown destination', method: 'POST', path: '/api/destinations/dst_nope/resume', expectStatus: 404, expectMessage: /destination "dst_nope" does not exist/ },
+  { name: 'resume: analyst may not resume', method: 'POST', path: (c) => `/api/destinations/${c.destinationId}/resume`, token: 'analyst', expectStatus: 403, expectMessage: /needs destinations:write/ },
+  { name: 'replay failed: unknown destination', method: 'POST', path: '/api/destinations/dst_nope/deliveries/replay-failed', expectStatus: 404, expectMessage: /destination "dst_nope" does not exist/ },
+  { name: 'replay failed: viewer may not replay', method: 'POST', path: (c) => `/api/destinations/${c.destinationId}/deliveries/replay-failed`, token: 'viewer', expectStatus: 403, expectMessage: /needs alerts:dispatch/ },
   { name: 'site rate: zero', method: 'PUT', path: '/api/jira-sites/acme.atlassian.net/rate-limit', body: { ratePerSec: 0 }, expectStatus: 400, expectMessage: /body\.ratePerSec must be > 0/ },
   { name: 'site rate: not a host', method: 'PUT', path: '/api/jira-sites/ACME%20x/rate-limit', body: { ratePerSec: 5 }, expectStatus: 400, expectMessage: /params\.host must match pattern/ },
 ];
