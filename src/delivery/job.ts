@@ -11,20 +11,37 @@ export type JobState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' |
 export const OPEN_STATES: JobState[] = ['pending', 'running', 'blocked', 'paused'];
 export type Lane = 'normal' | 'priority';
 
-export interface TestAlertPayload {
+/** Typed payloads, one per job kind. */
+export interface CreateIssuePayload {
+  /** routing: the alert matched the destination; manual: someone dispatched it (`by`). */
+  reason: 'routing' | 'manual';
+  by?: string;
+}
+export interface TestIssuePayload {
   title: string;
   requestedBy: string;
 }
+export type SweepDuplicatesPayload = Record<string, never>;
+export interface PayloadOf {
+  create_issue: CreateIssuePayload;
+  test_issue: TestIssuePayload;
+  sweep_duplicates: SweepDuplicatesPayload;
+}
+/** @deprecated name kept for readers of older code: the test alert's payload. */
+export type TestAlertPayload = TestIssuePayload;
 
-export interface DeliveryJob {
+/** A job of one kind, with that kind's payload. */
+export type JobOf<K extends JobKind> = JobBase & { kind: K; payload: PayloadOf[K] };
+/** A job of any kind; narrow on `kind` to reach its payload. */
+export type DeliveryJob = { [K in JobKind]: JobOf<K> }[JobKind];
+
+export interface JobBase {
   id: string;
   seq: number;
   alertId: string;
   destinationId: string;
   siteHost: string;
-  kind: JobKind;
   lane: Lane;
-  payload: Record<string, unknown>;
   state: JobState;
   attempts: number;
   nextRunAt: number;

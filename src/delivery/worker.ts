@@ -64,7 +64,7 @@ export interface WorkerTestHooks {
   pause?: (point: PausePoint, job: DeliveryJob) => Promise<void>;
 }
 
-const HANDLERS: Record<JobKind, JobHandler> = {
+const HANDLERS: { [K in JobKind]: JobHandler<K> } = {
   create_issue: createIssueHandler,
   test_issue: testIssueHandler,
   sweep_duplicates: sweepDuplicatesHandler,
@@ -234,8 +234,9 @@ export class DeliveryWorker {
       await this.#finish(job, 'cancelled', { lastError: 'the destination was deleted' });
       return;
     }
-    const ctx = this.#context(job, access, run);
-    const handler = HANDLERS[job.kind];
+    // One handler per kind; the job's kind picks it (and types its payload).
+    const ctx = this.#context(job, access, run) as JobContext<never>;
+    const handler = HANDLERS[job.kind] as JobHandler<never>;
     try {
       await handler.run(ctx);
     } catch (err) {

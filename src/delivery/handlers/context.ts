@@ -8,7 +8,7 @@ import type { JiraError } from '../../jira/client/index.js';
 import type { Db } from '../../storage/repositories/users.js';
 import type { DeliveryJobsTable } from '../../storage/schema.js';
 import type { Mark } from '../decisions.js';
-import type { DeliveryAttempt, DeliveryJob } from '../job.js';
+import type { DeliveryAttempt, JobKind, JobOf } from '../job.js';
 import type { JiraAccess, PausePoint, WorkerSettings } from '../worker.js';
 
 export interface JobRun {
@@ -27,8 +27,8 @@ export interface AttemptRow {
   durationMs: number;
 }
 
-export interface JobContext {
-  job: DeliveryJob;
+export interface JobContext<K extends JobKind = JobKind> {
+  job: JobOf<K>;
   access: JiraAccess;
   run: JobRun;
   db: Db;
@@ -51,10 +51,10 @@ export interface JobContext {
   pause(point: PausePoint): Promise<void>;
 }
 
-export type JobHandler = {
-  run(ctx: JobContext): Promise<void>;
+export type JobHandler<K extends JobKind = JobKind> = {
+  run(ctx: JobContext<K>): Promise<void>;
   /** Called before the runner's own failure handling; true = the handler dealt with it. */
-  onFailed?(ctx: JobContext, err: JiraError): Promise<boolean>;
+  onFailed?(ctx: JobContext<K>, err: JiraError): Promise<boolean>;
 };
 
 /** A create that may have reached Jira failed: the runner keeps a mark from `sentAt`. */

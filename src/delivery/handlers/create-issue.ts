@@ -8,7 +8,7 @@ import { buildNewIssue } from '../issue-request.js';
 import { lookupLabels } from '../job.js';
 import { JobYielded, SentCreateError, type JobContext, type JobHandler } from './context.js';
 
-export const createIssueHandler: JobHandler = {
+export const createIssueHandler: JobHandler<'create_issue'> = {
   async run(ctx) {
     const { job, access, clock, settings, run } = ctx;
     const existing = await findLink(ctx.db, job.alertId, job.destinationId);

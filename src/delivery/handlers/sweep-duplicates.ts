@@ -4,7 +4,7 @@ import { findLink } from '../../storage/repositories/delivery.js';
 import type { JobHandler } from './context.js';
 import { findByLabels } from './create-issue.js';
 
-export const sweepDuplicatesHandler: JobHandler = {
+export const sweepDuplicatesHandler: JobHandler<'sweep_duplicates'> = {
   async run(ctx) {
     const { job, access } = ctx;
     const link = await findLink(ctx.db, job.alertId, job.destinationId);

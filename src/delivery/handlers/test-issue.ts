@@ -8,14 +8,14 @@ import { issueUrl } from './create-issue.js';
 /** A test alert refused with 429 is tried again while it is this young (the caller waits 15 s). */
 const TEST_RETRY_WINDOW_MS = 10_000;
 
-export const testIssueHandler: JobHandler = {
+export const testIssueHandler: JobHandler<'test_issue'> = {
   async run(ctx) {
     const { job, access, clock, settings } = ctx;
     const now = clock.now();
     const alert = {
       id: job.alertId,
-      title: String(job.payload.title ?? 'alertsync test alert'),
-      description: `This is a test alert sent from alertsync by ${String(job.payload.requestedBy ?? 'an administrator')} to check the destination "${access.destination.name}". You can close or delete this issue.`,
+      title: job.payload.title || 'alertsync test alert',
+      description: `This is a test alert sent from alertsync by ${job.payload.requestedBy || 'an administrator'} to check the destination "${access.destination.name}". You can close or delete this issue.`,
       severity: 'INFO' as const,
       type: 'RULE' as const,
       ruleId: 'alertsync.test-alert',

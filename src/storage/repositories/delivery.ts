@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import type { Dialect } from '../db.js';
 import type { DeliveryJobsTable } from '../schema.js';
 import type { Db } from './users.js';
-import { OPEN_STATES, type AlertLink, type DeliveryAttempt, type DeliveryJob, type JobKind, type JobState, type Lane } from '../../delivery/job.js';
+import { OPEN_STATES, type PayloadOf, type AlertLink, type DeliveryAttempt, type DeliveryJob, type JobKind, type JobState, type Lane } from '../../delivery/job.js';
 
 export function toJob(r: DeliveryJobsTable): DeliveryJob {
-  return {
+  return <DeliveryJob>{
     id: r.id,
     seq: Number(r.seq),
     alertId: r.alert_id,
@@ -13,7 +13,7 @@ export function toJob(r: DeliveryJobsTable): DeliveryJob {
     siteHost: r.site_host,
     kind: r.kind as JobKind,
     lane: r.lane as Lane,
-    payload: JSON.parse(r.payload) as Record<string, unknown>,
+    payload: JSON.parse(r.payload) as never,
     state: r.state as JobState,
     attempts: Number(r.attempts),
     nextRunAt: Number(r.next_run_at),
@@ -39,9 +39,9 @@ export function nextSeq(now: number): number {
   return now * 1000 + seqCounter;
 }
 
-export async function enqueueJob(
+export async function enqueueJob<K extends JobKind>(
   db: Db,
-  j: { id: string; alertId: string; destinationId: string; siteHost: string; kind: JobKind; lane: Lane; payload: Record<string, unknown>; nextRunAt: number; now: number; lookFirst?: boolean },
+  j: { id: string; alertId: string; destinationId: string; siteHost: string; kind: K; lane: Lane; payload: PayloadOf[K]; nextRunAt: number; now: number; lookFirst?: boolean },
 ): Promise<void> {
   await db
     .insertInto('delivery_jobs')
