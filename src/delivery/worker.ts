@@ -64,6 +64,8 @@ export interface WorkerTestHooks {
   pause?: (point: PausePoint, job: DeliveryJob) => Promise<void>;
 }
 
+type Loaded = Awaited<ReturnType<typeof repo.loadForJobs>>;
+
 const HANDLERS: { [K in JobKind]: JobHandler<K> } = {
   create_issue: createIssueHandler,
   test_issue: testIssueHandler,
@@ -172,7 +174,14 @@ export class DeliveryWorker {
       } catch (err) {
         logger.error({ err }, 'claiming delivery jobs failed');
       }
-      for (const job of claimed) this.#launch(job);
+      if (claimed.length > 0) {
+        // The alerts and links of the whole batch in two queries (none for test alerts).
+        const loaded = await repo.loadForJobs(db, claimed.filter((j) => j.kind !== 'test_issue')).catch((err) => {
+          logger.warn({ err }, 'could not read the batch\'s alerts and links; each job reads its own');
+          return null;
+        });
+        for (const job of claimed) this.#launch(job, loaded);
+      }
       const batchFree = worthClaiming(settings.concurrency, this.#inflight.size - this.#inflightPriority);
       if ((claimed.length === 0 && !this.#newWork) || !batchFree) await this.#idle(!batchFree);
     }
@@ -194,11 +203,11 @@ export class DeliveryWorker {
     });
   }
 
-  #launch(job: DeliveryJob): void {
+  #launch(job: DeliveryJob, loaded: Loaded | null): void {
     const priority = job.lane === 'priority';
     if (priority) this.#inflightPriority++;
     this.#inflightJobs.set(job.id, job);
-    const p = this.#executeLocked(job)
+    const p = this.#executeLocked(job, loaded)
       .catch((err) => {
         if (!this.#stop.signal.aborted) this.deps.logger.error({ err, jobId: job.id }, 'delivery job crashed');
       })
@@ -211,8 +220,8 @@ export class DeliveryWorker {
     this.#inflight.set(job.id, p);
   }
 
-  async #executeLocked(job: DeliveryJob): Promise<void> {
-    const r = await this.deps.lockJob(job.id, () => this.#execute(job));
+  async #executeLocked(job: DeliveryJob, loaded: Loaded | null): Promise<void> {
+    const r = await this.deps.lockJob(job.id, () => this.#execute(job, loaded));
     if (r.locked) return;
     // A stalled worker still runs this job (PostgreSQL lock): give it back, try again later.
     const now = this.deps.clock.now();
@@ -220,7 +229,7 @@ export class DeliveryWorker {
     this.deps.logger.info({ jobId: job.id }, 'job is still locked by a stalled worker; retrying later');
   }
 
-  async #execute(job: DeliveryJob): Promise<void> {
+  async #execute(job: DeliveryJob, loaded: Loaded | null): Promise<void> {
     const log = this.deps.logger.child({ jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, kind: job.kind });
     const run: JobRun = { mark: job.unknownSince === null ? null : { since: job.unknownSince, until: job.unknownUntil }, leaseUntil: job.leaseUntil };
     let access: JiraAccess | null;
@@ -235,7 +244,7 @@ export class DeliveryWorker {
       return;
     }
     // One handler per kind; the job's kind picks it (and types its payload).
-    const ctx = this.#context(job, access, run) as JobContext<never>;
+    const ctx = this.#context(job, access, run, loaded) as JobContext<never>;
     const handler = HANDLERS[job.kind] as JobHandler<never>;
     try {
       await handler.run(ctx);
@@ -260,7 +269,7 @@ export class DeliveryWorker {
     }
   }
 
-  #context(job: DeliveryJob, access: JiraAccess, run: JobRun): JobContext {
+  #context(job: DeliveryJob, access: JiraAccess, run: JobRun, loaded: Loaded | null): JobContext {
     const { db, clock, settings } = this.deps;
     const update = (set: Partial<DeliveryJobsTable>) => repo.updateRunningJob(db, job.id, job.fence, { updated_at: clock.now(), ...set });
     return {
@@ -301,7 +310,8 @@ export class DeliveryWorker {
         throw new JobYielded(ok ? 'deferred' : 'fenced');
       },
       finish: (state, o) => this.#finish(job, state, o),
-      findAlert: () => findAlert(db, job.alertId),
+      findAlert: async () => (loaded ? loaded.alerts.get(job.alertId) : findAlert(db, job.alertId)),
+      findLink: async () => (loaded ? loaded.links.get(repo.linkKey(job.alertId, job.destinationId)) : repo.findLink(db, job.alertId, job.destinationId)),
       pause: async (point) => {
         await this.testHooks.pause?.(point, job);
       },

@@ -8,7 +8,7 @@ import type { JiraError } from '../../jira/client/index.js';
 import type { Db } from '../../storage/repositories/users.js';
 import type { DeliveryJobsTable } from '../../storage/schema.js';
 import type { Mark } from '../decisions.js';
-import type { DeliveryAttempt, JobKind, JobOf } from '../job.js';
+import type { AlertLink, DeliveryAttempt, JobKind, JobOf } from '../job.js';
 import type { JiraAccess, PausePoint, WorkerSettings } from '../worker.js';
 
 export interface JobRun {
@@ -47,7 +47,10 @@ export interface JobContext<K extends JobKind = JobKind> {
   /** Back to pending until `at` (with extra fields), nothing else now. */
   defer(at: number, set?: Partial<DeliveryJobsTable>): Promise<void>;
   finish(state: 'failed' | 'cancelled' | 'paused', o: { lastStatus?: number | null; lastError?: string | null; result?: Record<string, unknown> }): Promise<void>;
+  /** The job's alert (read with its claimed batch). */
   findAlert(): Promise<Alert | undefined>;
+  /** The alert's link on this destination, if any (read with its claimed batch). */
+  findLink(): Promise<AlertLink | undefined>;
   pause(point: PausePoint): Promise<void>;
 }
 

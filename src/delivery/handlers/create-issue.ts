@@ -2,7 +2,6 @@
 //   already linked? → the lookup a mark (or a replay) calls for → the mark → the lease check →
 //   the send → the link. docs/delivery.md ("the guarantee") says why each step is where it is.
 import { JiraError, type JiraIssue } from '../../jira/client/index.js';
-import { findLink } from '../../storage/repositories/delivery.js';
 import { afterLookup, maySend, planLookup } from '../decisions.js';
 import { buildNewIssue } from '../issue-request.js';
 import { lookupLabels } from '../job.js';
@@ -11,7 +10,7 @@ import { JobYielded, SentCreateError, type JobContext, type JobHandler } from '.
 export const createIssueHandler: JobHandler<'create_issue'> = {
   async run(ctx) {
     const { job, access, clock, settings, run } = ctx;
-    const existing = await findLink(ctx.db, job.alertId, job.destinationId);
+    const existing = await ctx.findLink();
     if (existing) return ctx.complete({ issueId: existing.issueId, issueKey: existing.issueKey, note: 'already linked' });
     const alert = await ctx.findAlert();
     if (!alert) return ctx.finish('cancelled', { lastError: 'the alert no longer exists' });

@@ -1,13 +1,12 @@
 // sweep_duplicates: after a create whose outcome was once unknown, close every issue carrying the
 // alert's labels except the linked one (comment naming it, transition to a done status).
-import { findLink } from '../../storage/repositories/delivery.js';
 import type { JobHandler } from './context.js';
 import { findByLabels } from './create-issue.js';
 
 export const sweepDuplicatesHandler: JobHandler<'sweep_duplicates'> = {
   async run(ctx) {
     const { job, access } = ctx;
-    const link = await findLink(ctx.db, job.alertId, job.destinationId);
+    const link = await ctx.findLink();
     if (!link) return ctx.finish('cancelled', { lastError: 'no linked issue to keep' });
     const found = await findByLabels(ctx);
     const closed: string[] = [];

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { Dialect } from '../db.js';
 import type { DeliveryJobsTable } from '../schema.js';
 import type { Db } from './users.js';
+import { toAlert } from './alerts.js';
+import type { Alert } from '../../alerts/alert.js';
 import { OPEN_STATES, type PayloadOf, type AlertLink, type DeliveryAttempt, type DeliveryJob, type JobKind, type JobState, type Lane } from '../../delivery/job.js';
 
 export function toJob(r: DeliveryJobsTable): DeliveryJob {
@@ -270,3 +272,23 @@ export async function insertLink(db: Db, l: AlertLink): Promise<void> {
     .onConflict((oc) => oc.columns(['alert_id', 'destination_id']).doNothing())
     .execute();
 }
+
+/**
+ * What a batch of claimed jobs needs before it runs, in two queries instead of two per job: the
+ * alerts, and the links that exist for their alert and destination.
+ */
+export async function loadForJobs(db: Db, jobs: Array<{ alertId: string; destinationId: string }>): Promise<{ alerts: Map<string, Alert>; links: Map<string, AlertLink> }> {
+  const alertIds = [...new Set(jobs.map((j) => j.alertId))];
+  if (alertIds.length === 0) return { alerts: new Map(), links: new Map() };
+  const [alertRows, linkRows] = await Promise.all([
+    db.selectFrom('alerts').selectAll().where('id', 'in', alertIds).execute(),
+    db.selectFrom('alert_links').selectAll().where('alert_id', 'in', alertIds).execute(),
+  ]);
+  const alerts = new Map(alertRows.map((r) => [r.id, toAlert(r)]));
+  const links = new Map(
+    linkRows.map((r) => [linkKey(r.alert_id, r.destination_id), { alertId: r.alert_id, destinationId: r.destination_id, issueId: r.issue_id, issueKey: r.issue_key, issueUrl: r.issue_url, createdAt: Number(r.created_at) }]),
+  );
+  return { alerts, links };
+}
+
+export const linkKey = (alertId: string, destinationId: string): string => `${alertId} ${destinationId}`;
