@@ -18,7 +18,10 @@ import { newId } from '../ids.js';
 import { claimPlan, decideAfterFailure, worthClaiming, type Failure, type Timing } from './decisions.js';
 import type { DeliveryJob, JobKind } from './job.js';
 import type { SiteRateLimiter } from './rate-limiter.js';
-import type { JobLock } from './job-lock.js';
+import { reclaimUnlockedJobs, type JobLock } from './job-lock.js';
+
+/** A live worker takes its job's lock right after the claim: only older running jobs are reclaimed. */
+const RECLAIM_MIN_AGE_MS = 2000;
 import { JobYielded, SentCreateError, type JobContext, type JobHandler, type JobRun } from './handlers/context.js';
 import { createIssueHandler } from './handlers/create-issue.js';
 import { testIssueHandler } from './handlers/test-issue.js';
@@ -144,6 +147,13 @@ export class DeliveryWorker {
         return 0;
       });
       if (n > 0) logger.info({ jobs: n }, 'reclaimed the jobs a previous process left running');
+    } else {
+      // PostgreSQL: jobs whose lock is free are run by no one (their worker died): take them back now.
+      const n = await reclaimUnlockedJobs(db as never, clock.now(), RECLAIM_MIN_AGE_MS).catch((err) => {
+        logger.warn({ err }, 'could not look for jobs left by dead processes; their leases will expire');
+        return 0;
+      });
+      if (n > 0) logger.info({ jobs: n }, 'reclaimed running jobs no process was running (a dead predecessor\'s)');
     }
     if (this.deps.listen) {
       this.#unlisten = await this.deps.listen(() => this.wake()).catch((err) => {

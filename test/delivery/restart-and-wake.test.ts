@@ -11,14 +11,17 @@ import { startEmulator } from '../../src/jira/emulator/index.js';
 import { spawnService, type ServiceProcess } from '../support/process.js';
 import { freePortSync } from '../support/ports.js';
 import { DB_KINDS, startTestService, type TestService } from '../support/service.js';
+import { createTestDatabase } from '../support/postgres.js';
 import { BOT, createEmulatorDestination, issuesForAlert, waitFor } from '../support/delivery.js';
 
-test('SQLite restart: the job in flight at a SIGKILL is linked within the recheck after restart, not after the 60 s lease', async () => {
+for (const db of DB_KINDS) test(`${db} restart: the job in flight at a SIGKILL is linked within the recheck after restart, not after the 60 s lease`, async () => {
   const emu = await startEmulator({ faults: { searchLagMs: 100 } });
   const dir = mkdtempSync(join(tmpdir(), 'alertsync-restart-'));
   const port = freePortSync();
   const admin = `admin-${randomBytes(16).toString('hex')}`;
+  const pg: Record<string, string> = db === 'postgres' ? { DATABASE_URL: await createTestDatabase('restart'), ALERTSYNC_SECRET_KEY: randomBytes(32).toString('base64') } : {};
   const env = {
+    ...pg,
     ALERTSYNC_DATA_DIR: dir,
     PORT: String(port),
     ALERTSYNC_ADMIN_TOKEN: admin,
@@ -46,6 +49,7 @@ test('SQLite restart: the job in flight at a SIGKILL is linked within the rechec
     await proc.exited;
     emu.emulator.createHook.releaseAll('destroy');
     emu.emulator.configureFaults({ searchLagMs: 100 });
+    if (db === 'postgres') await new Promise((r) => setTimeout(r, 2100)); // only jobs claimed ≥ 2 s ago are looked at
     proc = spawnService(env);
     await proc.waitForLine(/alertsync is up/, 60_000);
     const restarted = Date.now();

@@ -167,11 +167,12 @@ export async function replayFailed(db: Db, destinationId: string, now: number): 
   return r.map((x) => x.id);
 }
 
-/** Moves a destination's jobs from some states to another (block, pause, release, cancel). */
+/** Moves a destination's jobs from some states to another (block, pause, release, cancel), keeping their order and due times. */
 export async function moveDestinationJobs(db: Db, destinationId: string, from: JobState[], to: JobState, now: number, lastError?: string, kinds?: JobKind[]): Promise<number> {
   let q = db
     .updateTable('delivery_jobs')
-    .set({ state: to, next_run_at: now, updated_at: now, ...(lastError !== undefined ? { last_error: lastError } : {}) })
+    // next_run_at is kept: a released job runs when it was due (at once, or a sweep after its delay).
+    .set({ state: to, updated_at: now, ...(lastError !== undefined ? { last_error: lastError } : {}) })
     .where('destination_id', '=', destinationId)
     .where('state', 'in', from);
   if (kinds) q = q.where('kind', 'in', kinds);
