@@ -22,6 +22,7 @@ import { reclaimUnlockedJobs, type JobLock } from './job-lock.js';
 
 /** A live worker takes its job's lock right after the claim: only older running jobs are reclaimed. */
 const RECLAIM_MIN_AGE_MS = 2000;
+import { CommitBatcher } from './commit-batcher.js';
 import { JobYielded, SentCreateError, type JobContext, type JobHandler, type JobRun } from './handlers/context.js';
 import { createIssueHandler } from './handlers/create-issue.js';
 import { testIssueHandler } from './handlers/test-issue.js';
@@ -92,8 +93,12 @@ export class DeliveryWorker {
   readonly #stop = new AbortController();
   /** Test-only: set by tests to hold a job at a named point; never set in production. */
   readonly testHooks: WorkerTestHooks = {};
+  /** Marks and completions of jobs running side by side share one commit. */
+  readonly commits: CommitBatcher;
 
-  constructor(private readonly deps: WorkerDeps) {}
+  constructor(private readonly deps: WorkerDeps) {
+    this.commits = new CommitBatcher(deps.db);
+  }
 
   start(): void {
     if (this.#running) return;
@@ -281,7 +286,7 @@ export class DeliveryWorker {
 
   #context(job: DeliveryJob, access: JiraAccess, run: JobRun, loaded: Loaded | null): JobContext {
     const { db, clock, settings } = this.deps;
-    const update = (set: Partial<DeliveryJobsTable>) => repo.updateRunningJob(db, job.id, job.fence, { updated_at: clock.now(), ...set });
+    const update = (set: Partial<DeliveryJobsTable>) => this.commits.run((tx) => repo.updateRunningJob(tx, job.id, job.fence, { updated_at: clock.now(), ...set }));
     return {
       job,
       access,
@@ -295,7 +300,7 @@ export class DeliveryWorker {
         repo.insertAttempt(db, { jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, worker: this.id, at: clock.now(), durationMs, request, outcome, httpStatus: status, issueKey, error }),
       complete: async (result, link, attempt) => {
         const now = clock.now();
-        const ok = await db.transaction().execute(async (tx) => {
+        const ok = await this.commits.run(async (tx) => {
           const full = link ? { ...result, issueUrl: link.issueUrl } : result;
           if (attempt) {
             // The attempt is logged whatever happens to the fence: it did happen.
