@@ -22,7 +22,7 @@ export function createJiraAccess(
   destinations: DestinationsService,
   db: Db,
   opts: { timeoutMs: number; allowInsecure: boolean; onRequest?: (info: JiraRequestInfo) => void },
-): { jiraFor(id: string): Promise<JiraAccess | null>; noteError(id: string, message: string | null): void; openClients(): number; close(): Promise<void> } {
+): { jiraFor(id: string, known?: { version: number | undefined }): Promise<JiraAccess | null>; noteError(id: string, message: string | null): void; openClients(): number; close(): Promise<void> } {
   const current = new Map<string, Entry>();
   const all = new Set<Entry>();
   const recent = new Map<string, Destination>();
@@ -52,12 +52,12 @@ export function createJiraAccess(
   };
 
   return {
-    async jiraFor(id: string) {
+    async jiraFor(id: string, known?: { version: number | undefined }) {
       let destination: Destination;
       const hit0 = recent.get(id);
       try {
         // A destination is read whole only when it changed since the last job (one cheap query).
-        const version = await destinationVersion(db, id);
+        const version = known ? known.version : await destinationVersion(db, id);
         if (hit0 && version === hit0.updatedAt) destination = hit0;
         else {
           destination = await destinations.get(id);

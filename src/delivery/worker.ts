@@ -49,8 +49,8 @@ export interface WorkerDeps {
   logger: Logger;
   limiter: SiteRateLimiter;
   settings: WorkerSettings;
-  /** The destination and a client for it, or null when it was deleted. */
-  jiraFor(destinationId: string): Promise<JiraAccess | null>;
+  /** The destination and a client for it, or null when it was deleted; `known.version` (read with the claimed batch) saves a query. */
+  jiraFor(destinationId: string, known?: { version: number | undefined }): Promise<JiraAccess | null>;
   recordDestinationError(destinationId: string, message: string | null): Promise<void>;
   /** Runs a job under its cross-process lock (PostgreSQL); `locked: false` = someone still holds it. */
   lockJob: JobLock;
@@ -191,7 +191,7 @@ export class DeliveryWorker {
       }
       if (claimed.length > 0) {
         // The alerts and links of the whole batch in two queries (none for test alerts).
-        const loaded = await repo.loadForJobs(db, claimed.filter((j) => j.kind !== 'test_issue')).catch((err) => {
+        const loaded = await repo.loadForJobs(db, claimed).catch((err) => {
           logger.warn({ err }, 'could not read the batch\'s alerts and links; each job reads its own');
           return null;
         });
@@ -249,7 +249,7 @@ export class DeliveryWorker {
     const run: JobRun = { mark: job.unknownSince === null ? null : { since: job.unknownSince, until: job.unknownUntil }, leaseUntil: job.leaseUntil };
     let access: JiraAccess | null;
     try {
-      access = await this.deps.jiraFor(job.destinationId);
+      access = await this.deps.jiraFor(job.destinationId, loaded ? { version: loaded.destinationVersions.get(job.destinationId) } : undefined);
     } catch (err) {
       await this.#handleFailure(job, run, null, err, null, 0, log);
       return;
@@ -325,7 +325,7 @@ export class DeliveryWorker {
         throw new JobYielded(ok ? 'deferred' : 'fenced');
       },
       finish: (state, o) => this.#finish(job, state, o),
-      findAlert: async () => (loaded ? loaded.alerts.get(job.alertId) : findAlert(db, job.alertId)),
+      findAlert: async () => (loaded && job.kind !== 'test_issue' ? loaded.alerts.get(job.alertId) : findAlert(db, job.alertId)),
       findLink: async () => (loaded ? loaded.links.get(repo.linkKey(job.alertId, job.destinationId)) : repo.findLink(db, job.alertId, job.destinationId)),
       pause: async (point) => {
         await this.testHooks.pause?.(point, job);

@@ -275,21 +275,26 @@ export async function insertLink(db: Db, l: AlertLink): Promise<void> {
 }
 
 /**
- * What a batch of claimed jobs needs before it runs, in two queries instead of two per job: the
- * alerts, and the links that exist for their alert and destination.
+ * What a batch of claimed jobs needs before it runs, in three queries instead of three per job: the
+ * alerts, the links that exist for their alert and destination, and their destinations' versions.
  */
-export async function loadForJobs(db: Db, jobs: Array<{ alertId: string; destinationId: string }>): Promise<{ alerts: Map<string, Alert>; links: Map<string, AlertLink> }> {
-  const alertIds = [...new Set(jobs.map((j) => j.alertId))];
-  if (alertIds.length === 0) return { alerts: new Map(), links: new Map() };
-  const [alertRows, linkRows] = await Promise.all([
-    db.selectFrom('alerts').selectAll().where('id', 'in', alertIds).execute(),
-    db.selectFrom('alert_links').selectAll().where('alert_id', 'in', alertIds).execute(),
+export async function loadForJobs(
+  db: Db,
+  jobs: Array<{ alertId: string; destinationId: string; kind: JobKind }>,
+): Promise<{ alerts: Map<string, Alert>; links: Map<string, AlertLink>; destinationVersions: Map<string, number> }> {
+  const alertIds = [...new Set(jobs.filter((j) => j.kind !== 'test_issue').map((j) => j.alertId))];
+  const destinationIds = [...new Set(jobs.map((j) => j.destinationId))];
+  const [alertRows, linkRows, destRows] = await Promise.all([
+    alertIds.length ? db.selectFrom('alerts').selectAll().where('id', 'in', alertIds).execute() : [],
+    alertIds.length ? db.selectFrom('alert_links').selectAll().where('alert_id', 'in', alertIds).execute() : [],
+    destinationIds.length ? db.selectFrom('destinations').select(['id', 'updated_at']).where('id', 'in', destinationIds).execute() : [],
   ]);
+  const destinationVersions = new Map(destRows.map((r) => [r.id, Number(r.updated_at)]));
   const alerts = new Map(alertRows.map((r) => [r.id, toAlert(r)]));
   const links = new Map(
     linkRows.map((r) => [linkKey(r.alert_id, r.destination_id), { alertId: r.alert_id, destinationId: r.destination_id, issueId: r.issue_id, issueKey: r.issue_key, issueUrl: r.issue_url, createdAt: Number(r.created_at) }]),
   );
-  return { alerts, links };
+  return { alerts, links, destinationVersions };
 }
 
 export const linkKey = (alertId: string, destinationId: string): string => `${alertId} ${destinationId}`;
