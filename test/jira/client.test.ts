@@ -11,6 +11,7 @@ import { createJiraClient, JiraError, type AdfDocument, type JiraClient, type Ji
 import { jiraMessagesFrom, parseRetryAfter } from '../../src/jira/client/errors.js';
 import { refusedRange } from '../../src/jira/client/address.js';
 import { openApiValidator } from '../emulator/openapi-validator.js';
+import { doc as adfDoc, paragraph, text } from '../../src/jira/format/adf.js';
 
 const BOT_EMAIL = 'alertsync-bot@example.com';
 const BOT_TOKEN = 'ATATT-emulator-alertsync-bot';
@@ -19,11 +20,7 @@ const HUGO_ID = '5d53f3cbc6b9320d9ea5bdc2';
 const VERA_EMAIL = 'vera.viewer@example.com';
 const VERA_TOKEN = 'ATATT-emulator-vera-viewer';
 
-const doc = (text: string): AdfDocument => ({
-  type: 'doc',
-  version: 1,
-  content: [{ type: 'paragraph', content: [{ type: 'text', text }] } as { type: string }],
-});
+const doc = (t: string): AdfDocument => adfDoc(paragraph(text(t)));
 
 let emu: RunningEmulator;
 const clients: JiraClient[] = [];

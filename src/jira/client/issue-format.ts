@@ -10,7 +10,7 @@ export function issueFields(issue: NewIssue): CreateIssueFields {
     project: { key: issue.projectKey },
     issuetype: { name: issue.issueType },
     summary: buildIssueSummary(issue.summary),
-    description: adf as CreateIssueFields['description'],
+    description: adf,
   };
   if (issue.labels.length > 0) fields.labels = [...new Set(issue.labels)];
   if (issue.priority) fields.priority = { name: issue.priority };

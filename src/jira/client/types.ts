@@ -1,4 +1,5 @@
 import type { IssueDescriptionInput } from '../description.js';
+import type { AdfDoc } from '../format/adf.js';
 
 // Types of the Jira Cloud REST client: one type per concept. Everything the client returns is
 // normalised from Jira's JSON at the edge (normalize.ts); callers never see raw Jira payloads except
@@ -47,17 +48,11 @@ export interface JiraClientOptions {
   onRequest?: (info: JiraRequestInfo) => void;
 }
 
-/** Any ADF node; the client passes documents through unchanged. */
-export interface AdfNode {
-  type: string;
-}
-
-/** An Atlassian Document Format document (REST v3 descriptions and comment bodies). */
-export interface AdfDocument {
-  type: 'doc';
-  version: 1;
-  content: readonly AdfNode[];
-}
+/**
+ * An Atlassian Document Format document (REST v3 descriptions and comment bodies): the one ADF type,
+ * from the format module. Documents read from Jira are passed through as Jira sent them.
+ */
+export type AdfDocument = AdfDoc;
 
 export type ProjectRef = { key: string } | { id: string };
 export type IssueTypeRef = { id: string } | { name: string };
