@@ -23,7 +23,7 @@ import { DbSiteRateLimiter } from './delivery/rate-limiter.js';
 import { createJiraAccess } from './delivery/jira-access.js';
 import { installDeliveryMetrics } from './delivery/metrics.js';
 import { createJobLock } from './delivery/job-lock.js';
-import { listenForWork } from './delivery/work-notify.js';
+import { listenForWork } from './storage/notify.js';
 import { setDestinationError } from './storage/repositories/destination-errors.js';
 import { benchRoutes } from './http/routes/bench.js';
 

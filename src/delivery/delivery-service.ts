@@ -15,7 +15,7 @@ import type { Db } from '../storage/repositories/users.js';
 import type { Actor } from '../users/user.js';
 import { sleep } from './rate-limiter.js';
 import type { AlertLink, DeliveryAttempt, DeliveryJob } from './job.js';
-import { notifyWork } from './work-notify.js';
+import { notifyWork } from '../storage/notify.js';
 
 export const TEST_WAIT_MS = 15_000;
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/jira/emulator/index.js';
 import { createJiraClient, type JiraClient } from '../../src/jira/client/index.js';
+import { buildIssueDescription } from '../../src/jira/description.js';
 
 let emu: RunningEmulator;
 let c: JiraClient;
@@ -16,15 +17,16 @@ after(async () => {
   await emu.close();
 });
 
+const description = () => buildIssueDescription(alert, { publicUrl: 'https://alertsync.test', format: 'adf' }).adf;
 const alert = { alertId: 'alr_client1', title: 'Root login', description: 'root logged in', severity: 'HIGH' as const, type: 'RULE', ruleId: 'aws.root', runbook: null, tags: ['aws'], context: { user: 'root' } };
 
 test('createIssue from alertsync terms; findByLabels oldest first; closeAsDuplicate; issueUrl', async () => {
   const labels = ['alertsync-alr_client1', 'alertsync-dest-d"quoted"'];
-  const first = await c.createIssue({ projectKey: 'SEC', issueType: 'Task', summary: 'x'.repeat(300), description: { alert, publicUrl: 'https://alertsync.test' }, labels, priority: 'High', assigneeAccountId: null });
-  const second = await c.createIssue({ projectKey: 'SEC', issueType: 'Task', summary: 'second', description: { alert, publicUrl: 'https://alertsync.test' }, labels, priority: null, assigneeAccountId: null });
+  const first = await c.createIssue({ projectKey: 'SEC', issueType: 'Task', summary: 'first', description: description(), labels, priority: 'High', assigneeAccountId: null });
+  const second = await c.createIssue({ projectKey: 'SEC', issueType: 'Task', summary: 'second', description: description(), labels, priority: null, assigneeAccountId: null });
   const stored = emu.emulator.store.issues.get(first.id)!;
-  assert.equal(stored.summary.length, 255, 'the summary is cut to Jira\'s limit by the client');
-  assert.ok(JSON.stringify(stored.description).includes('https://alertsync.test/alerts/alr_client1'), 'the description is rendered (ADF) by the client');
+  assert.equal(stored.summary, 'first');
+  assert.ok(JSON.stringify(stored.description).includes('https://alertsync.test/alerts/alr_client1'), 'the ADF description is sent as given');
   assert.equal(emu.emulator.store.priorities.get(stored.priorityId ?? '')?.name, 'High');
   const found = await c.findByLabels(labels);
   assert.deepEqual(found.map((i) => i.key), [first.key, second.key], 'oldest first; a label with a quote is escaped in the JQL');

@@ -12,8 +12,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { RefusedAddressError, checkBaseUrl, publicOnlyLookup } from './address.js';
 import { JiraError, answeredMessage, isJsonContentType, jiraMessagesFrom, kindForStatus, parseRetryAfter } from './errors.js';
 import * as N from './normalize.js';
-import { issueFields, jqlString } from './issue-format.js';
-import { doc, paragraph, text } from '../format/adf.js';
+import { issueFields, jqlString, plainTextDoc } from './issue-format.js';
 import type {
   NewIssue,
   CreatedIssue,
@@ -262,7 +261,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
       const toDone = transitions.find((t) => t.to.category === 'done' && t.isAvailable && t.requiredFields.length === 0) ?? transitions.find((t) => t.to.category === 'done');
       await before();
       const note = `Duplicate of ${keptKey}: alertsync created this issue twice for one alert because Jira's search did not show the first one in time. ${toDone ? 'Closed' : 'Please close it'}; the alert is tracked in ${keptKey}.`;
-      await call({ operation: 'addComment', method: 'POST', path: `${issuePath(idOrKey)}/comment`, body: { body: doc(paragraph(text(note))) }, parse: N.comment });
+      await call({ operation: 'addComment', method: 'POST', path: `${issuePath(idOrKey)}/comment`, body: { body: plainTextDoc(note) }, parse: N.comment });
       if (!toDone) return { closed: false };
       await before();
       await call<void>({ operation: 'transitionIssue', method: 'POST', path: `${issuePath(idOrKey)}/transitions`, body: { transition: { id: toDone.id } } });

@@ -1,5 +1,3 @@
-import type { IssueDescriptionInput } from '../description.js';
-import type { AdfDoc } from '../format/adf.js';
 
 // Types of the Jira Cloud REST client: one type per concept. Everything the client returns is
 // normalised from Jira's JSON at the edge (normalize.ts); callers never see raw Jira payloads except
@@ -48,11 +46,20 @@ export interface JiraClientOptions {
   onRequest?: (info: JiraRequestInfo) => void;
 }
 
+/** Any ADF node; the client passes documents through unchanged. */
+export interface AdfNode {
+  type: string;
+}
+
 /**
- * An Atlassian Document Format document (REST v3 descriptions and comment bodies): the one ADF type,
- * from the format module. Documents read from Jira are passed through as Jira sent them.
+ * An Atlassian Document Format document (REST v3 descriptions and comment bodies). The documents
+ * alertsync writes are built by src/jira/format/adf.ts (its `AdfDoc` is one of these).
  */
-export type AdfDocument = AdfDoc;
+export interface AdfDocument {
+  type: 'doc';
+  version: 1;
+  content: readonly AdfNode[];
+}
 
 export type ProjectRef = { key: string } | { id: string };
 export type IssueTypeRef = { id: string } | { name: string };
@@ -71,14 +78,14 @@ export interface CreateIssueFields {
 }
 
 /**
- * A new issue in alertsync's terms; the client turns it into Jira's fields (ids, ADF, limits).
- * `description` is the alert the description shows and alertsync's public URL for its link.
+ * A new issue in alertsync's terms; the client turns it into Jira's create fields. The summary and
+ * the description come ready from src/jira/description.ts (cut to Jira's limits, ADF).
  */
 export interface NewIssue {
   projectKey: string;
   issueType: string;
   summary: string;
-  description: { alert: IssueDescriptionInput; publicUrl: string };
+  description: AdfDocument;
   labels: string[];
   priority: string | null;
   assigneeAccountId: string | null;

@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import type { Db } from '../storage/repositories/users.js';
+import type { Db } from './repositories/users.js';
 
 export const WORK_CHANNEL = 'alertsync_delivery_work';
 
