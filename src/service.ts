@@ -24,6 +24,7 @@ import { JiraSitesService } from './delivery/jira-sites-service.js';
 import { createJiraAccess } from './delivery/jira-access.js';
 import { installDeliveryMetrics } from './delivery/metrics.js';
 import { createJobLock } from './delivery/job-lock.js';
+import { listenForWork } from './storage/notify.js';
 import { setDestinationError } from './storage/repositories/destination-errors.js';
 import { benchRoutes } from './http/routes/bench.js';
 
@@ -89,9 +90,9 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       settings: {
         leaseMs: config.jobLeaseMs,
         jiraTimeoutMs: config.jiraTimeoutMs,
+        createRecheckMs: config.createRecheckMs,
         retryBaseMs: config.retryBaseMs,
         retryMaxMs: config.retryMaxMs,
-        createRecheckMs: config.createRecheckMs,
         sweepDelayMs: config.sweepDelayMs,
         pollMs: config.workerPollMs,
         concurrency: config.workerConcurrency,
@@ -104,9 +105,12 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       },
       lockJob: createJobLock(storage.db, storage.dialect),
       onJobFinished: jiraMetrics.onJobFinished,
+      listen: config.databaseUrl ? (onWork) => listenForWork(config.databaseUrl!, logger.child({ component: 'worker' }), onWork) : undefined,
     });
-    const delivery = new DeliveryService(storage.db, clock, destinations, () => worker.wake());
+    const delivery = new DeliveryService(storage.db, clock, destinations, () => worker.wake(), storage.dialect === 'postgres');
     alerts.onEvent(delivery.onAlertEvent);
+    alerts.onCommitted(delivery.onAlertsCommitted);
+    destinations.onChange(delivery.onDestinationChanged);
     const app = await buildApp({
       logger,
       storage,

@@ -32,6 +32,7 @@ export interface AlertDetail {
 
 export class AlertsService {
   readonly #listeners: AlertEventListener[] = [];
+  readonly #committed: Array<() => void> = [];
 
   constructor(
     private readonly db: Db,
@@ -43,6 +44,11 @@ export class AlertsService {
 
   onEvent(listener: AlertEventListener): void {
     this.#listeners.push(listener);
+  }
+
+  /** Runs after a change's transaction committed (e.g. to wake the delivery worker). */
+  onCommitted(listener: () => void): void {
+    this.#committed.push(listener);
   }
 
   async #emit(tx: Db, event: AlertEvent): Promise<void> {
@@ -79,7 +85,9 @@ export class AlertsService {
   async #inTransactionWithRetry<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.db.transaction().execute(fn);
+        const result = await this.db.transaction().execute(fn);
+        for (const l of this.#committed) l();
+        return result;
       } catch (err) {
         const code = (err as { code?: string }).code;
         const unique = code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';

@@ -15,6 +15,7 @@ import type { Db } from '../storage/repositories/users.js';
 import type { Actor } from '../users/user.js';
 import { sleep } from './rate-limiter.js';
 import type { AlertLink, DeliveryAttempt, DeliveryJob } from './job.js';
+import { notifyWork } from '../storage/notify.js';
 
 export const TEST_WAIT_MS = 15_000;
 
@@ -29,7 +30,63 @@ export class DeliveryService {
     private readonly clock: Clock,
     private readonly destinations: DestinationsService,
     private readonly wake: () => void,
+    /** PostgreSQL: enqueues also NOTIFY the other replicas (delivered at commit). */
+    private readonly notify = false,
   ) {}
+
+  /** AlertsService commit listener: the worker of this process looks right after the commit. */
+  readonly onAlertsCommitted = (): void => this.wake();
+
+  /**
+   * DestinationsService listener, inside the transaction of the change: a change releases the
+   * destination's blocked jobs (in order); disabling pauses its queue, enabling resumes it;
+   * deleting cancels its jobs at once.
+   */
+  readonly onDestinationChanged = async (tx: Db, change: { id: string; kind: 'updated' | 'deleted'; enabled: boolean }): Promise<void> => {
+    const now = this.clock.now();
+    if (change.kind === 'deleted') {
+      await repo.moveDestinationJobs(tx, change.id, ['pending', 'blocked', 'paused'], 'cancelled', now, 'the destination was deleted');
+      return;
+    }
+    if (!change.enabled) {
+      await repo.moveDestinationJobs(tx, change.id, ['pending', 'blocked'], 'paused', now, 'the destination is disabled; its deliveries resume when it is enabled', ['create_issue', 'sweep_duplicates']);
+      return;
+    }
+    const n = await repo.moveDestinationJobs(tx, change.id, ['blocked', 'paused'], 'pending', now);
+    if (n > 0) await this.#notify(tx);
+  };
+
+  /** Releases a destination's blocked (or paused, if it is enabled) jobs without changing it. */
+  async resume(actor: Actor, destinationId: string): Promise<{ released: number }> {
+    const d = await this.destinations.get(destinationId);
+    const now = this.clock.now();
+    const released = await this.db.transaction().execute(async (tx) => {
+      const n = await repo.moveDestinationJobs(tx, destinationId, d.enabled ? ['blocked', 'paused'] : ['blocked'], d.enabled ? 'pending' : 'paused', now);
+      await recordAudit(tx, { at: now, actor, action: 'destination.resumed', targetType: 'destination', targetId: destinationId, details: { released: n } });
+      await this.#notify(tx);
+      return n;
+    });
+    this.wake();
+    return { released };
+  }
+
+  /** Replays every failed create of a destination (each looks in Jira before creating). */
+  async replayFailed(actor: Actor, destinationId: string): Promise<{ replayed: string[] }> {
+    await this.destinations.get(destinationId);
+    const now = this.clock.now();
+    const replayed = await this.db.transaction().execute(async (tx) => {
+      const ids = await repo.replayFailed(tx, destinationId, now);
+      await recordAudit(tx, { at: now, actor, action: 'delivery.replayed_failed', targetType: 'destination', targetId: destinationId, details: { count: ids.length } });
+      await this.#notify(tx);
+      return ids;
+    });
+    this.wake();
+    return { replayed };
+  }
+
+  async #notify(tx: Db): Promise<void> {
+    if (this.notify) await notifyWork(tx);
+  }
 
   /** AlertsService listener: a new alert gets one create job per matching enabled destination. */
   readonly onAlertEvent = async (tx: Db, event: AlertEvent): Promise<void> => {
@@ -42,8 +99,9 @@ export class DeliveryService {
       const d = byId.get(id)!;
       await repo.enqueueJob(tx, { id: newId('job', event.at), alertId: event.alert.id, destinationId: id, siteHost: d.siteHost, kind: 'create_issue', lane: 'normal', payload: { reason: 'routing' }, nextRunAt: event.at, now: event.at });
     }
-    // The worker of this process looks right after the commit; other replicas find it at their poll.
-    queueMicrotask(this.wake);
+    // The worker of this process looks right after the commit (onAlertsCommitted); on PostgreSQL
+    // the other replicas hear of it by NOTIFY, which PostgreSQL delivers at the commit.
+    await this.#notify(tx);
   };
 
   async dispatch(actor: Actor, alertId: string, destinationId: string): Promise<DeliveryJob> {
@@ -57,7 +115,9 @@ export class DeliveryService {
       if (link) throw conflict('already_linked', `the alert is already linked to ${link.issueKey} on destination "${d.name}"`, { issueKey: link.issueKey });
       if (await repo.hasOpenJob(tx, alertId, destinationId, 'create_issue')) throw conflict('already_dispatched', `the alert is already on its way to destination "${d.name}"`);
       const id = newId('job', now);
-      await repo.enqueueJob(tx, { id, alertId, destinationId, siteHost: d.siteHost, kind: 'create_issue', lane: 'normal', payload: { reason: 'manual', by: actor.name }, nextRunAt: now, now });
+      // A manual dispatch searches Jira first: an earlier job may have created the issue.
+      await repo.enqueueJob(tx, { id, alertId, destinationId, siteHost: d.siteHost, kind: 'create_issue', lane: 'normal', payload: { reason: 'manual', by: actor.name }, nextRunAt: now, now, lookFirst: true });
+      await this.#notify(tx);
       await recordAudit(tx, { at: now, actor, action: 'alert.dispatched', targetType: 'alert', targetId: alertId, details: { destinationId, jobId: id } });
       return (await repo.findJob(tx, id))!;
     });
@@ -71,8 +131,9 @@ export class DeliveryService {
       const j = await repo.findJob(tx, jobId);
       if (!j) throw notFound('delivery', jobId);
       if (j.kind === 'test_issue') throw invalid('not_replayable', 'a test alert is not replayed; send a new one');
-      if (j.state !== 'failed') throw conflict('not_failed', `delivery ${jobId} is ${j.state}; only failed deliveries can be replayed`);
+      if (j.state !== 'failed' && j.state !== 'blocked') throw conflict('not_failed', `delivery ${jobId} is ${j.state}; only failed or blocked deliveries can be replayed`);
       await repo.resetJobForRetry(tx, jobId, now);
+      await this.#notify(tx);
       await recordAudit(tx, { at: now, actor, action: 'delivery.retried', targetType: 'delivery', targetId: jobId, details: { alertId: j.alertId, destinationId: j.destinationId, lastError: j.lastError } });
       return (await repo.findJob(tx, jobId))!;
     });
@@ -109,10 +170,11 @@ export class DeliveryService {
     return { links, jobs, attempts };
   }
 
-  async forDestination(destinationId: string, limit: number): Promise<{ jobs: DeliveryJob[]; attempts: DeliveryAttempt[] }> {
+  async forDestination(destinationId: string, limit: number): Promise<{ queue: Record<'pending' | 'running' | 'blocked' | 'paused' | 'failed', number>; jobs: DeliveryJob[]; attempts: DeliveryAttempt[] }> {
     await this.destinations.get(destinationId);
-    const [jobs, attempts] = await Promise.all([repo.listJobs(this.db, { destinationId, limit }), repo.listAttempts(this.db, { destinationId, limit })]);
-    return { jobs, attempts };
+    const [jobs, attempts, counts] = await Promise.all([repo.listJobs(this.db, { destinationId, limit }), repo.listAttempts(this.db, { destinationId, limit }), repo.countJobsByState(this.db, destinationId)]);
+    const queue = { pending: counts.pending ?? 0, running: counts.running ?? 0, blocked: counts.blocked ?? 0, paused: counts.paused ?? 0, failed: counts.failed ?? 0 };
+    return { queue, jobs, attempts };
   }
 
   async job(jobId: string): Promise<{ job: DeliveryJob; attempts: DeliveryAttempt[] }> {

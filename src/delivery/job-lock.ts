@@ -26,3 +26,49 @@ export function createJobLock(db: Kysely<Database>, dialect: Dialect): JobLock {
       }
     });
 }
+
+/**
+ * PostgreSQL, at the start of a process: running jobs that no process is running any more (their
+ * lock is free: their worker died, with its connection) are taken back at once instead of when
+ * their lease expires. Only jobs claimed at least `minAgeMs` ago are looked at (a live worker takes
+ * its job's lock right after the claim); each is fenced out, and a mark its sender never closed gets
+ * `unknown_until` = now: holding the lock, we know that sender's request is over.
+ */
+export async function reclaimUnlockedJobs(db: Kysely<Database>, now: number, minAgeMs: number): Promise<number> {
+  const rows = await db
+    .selectFrom('delivery_jobs')
+    .select(['id', 'fence'])
+    .where('state', '=', 'running')
+    .where('updated_at', '<', now - minAgeMs)
+    .limit(1000)
+    .execute();
+  let n = 0;
+  for (const r of rows) {
+    const key = sql`hashtextextended(${'alertsync-job:' + r.id}, 0)`;
+    n += await db.connection().execute(async (conn) => {
+      const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${key}) as ok`.execute(conn);
+      if (!got.rows[0]?.ok) return 0;
+      try {
+        const u = await conn
+          .updateTable('delivery_jobs')
+          .set((eb) => ({
+            state: 'pending',
+            next_run_at: now,
+            lease_owner: null,
+            lease_until: null,
+            fence: eb('fence', '+', 1),
+            unknown_until: eb.case().when('unknown_since', 'is not', null).then(eb.fn.coalesce('unknown_until', eb.val(now))).else(null).end(),
+            updated_at: now,
+          }))
+          .where('id', '=', r.id)
+          .where('fence', '=', r.fence)
+          .where('state', '=', 'running')
+          .executeTakeFirst();
+        return Number(u.numUpdatedRows);
+      } finally {
+        await sql`select pg_advisory_unlock(${key})`.execute(conn);
+      }
+    });
+  }
+  return n;
+}

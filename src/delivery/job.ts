@@ -1,23 +1,47 @@
 // Delivery jobs: what the outbox holds and the worker runs.
 export const JOB_KINDS = ['create_issue', 'test_issue', 'sweep_duplicates'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
-export type JobState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+/**
+ * blocked: stopped by a failure that a change of the destination can cure (auth, permission,
+ * missing project or issue type); released by a change of the destination or `resume`.
+ * paused: the destination is disabled; released when it is enabled again.
+ */
+export type JobState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'blocked' | 'paused';
+/** States in which a job still has work to do: a later job of the same alert and destination waits. */
+export const OPEN_STATES: JobState[] = ['pending', 'running', 'blocked', 'paused'];
 export type Lane = 'normal' | 'priority';
 
-export interface TestAlertPayload {
+/** Typed payloads, one per job kind. */
+export interface CreateIssuePayload {
+  /** routing: the alert matched the destination; manual: someone dispatched it (`by`). */
+  reason: 'routing' | 'manual';
+  by?: string;
+}
+export interface TestIssuePayload {
   title: string;
   requestedBy: string;
 }
+export type SweepDuplicatesPayload = Record<string, never>;
+export interface PayloadOf {
+  create_issue: CreateIssuePayload;
+  test_issue: TestIssuePayload;
+  sweep_duplicates: SweepDuplicatesPayload;
+}
+/** @deprecated name kept for readers of older code: the test alert's payload. */
+export type TestAlertPayload = TestIssuePayload;
 
-export interface DeliveryJob {
+/** A job of one kind, with that kind's payload. */
+export type JobOf<K extends JobKind> = JobBase & { kind: K; payload: PayloadOf[K] };
+/** A job of any kind; narrow on `kind` to reach its payload. */
+export type DeliveryJob = { [K in JobKind]: JobOf<K> }[JobKind];
+
+export interface JobBase {
   id: string;
   seq: number;
   alertId: string;
   destinationId: string;
   siteHost: string;
-  kind: JobKind;
   lane: Lane;
-  payload: Record<string, unknown>;
   state: JobState;
   attempts: number;
   nextRunAt: number;
@@ -26,6 +50,10 @@ export interface DeliveryJob {
   fence: number;
   /** A create was sent at this time and its outcome is not known yet (a crash leaves it set). */
   unknownSince: number | null;
+  /** By when that request is known to have ended; null = its sender never said (crash, stall). */
+  unknownUntil: number | null;
+  /** Search Jira before creating even without a mark (replays and manual dispatches). */
+  lookFirst: boolean;
   /** Some create of this job had an unknown outcome: a duplicate sweep follows its success. */
   hadUnknown: boolean;
   lastStatus: number | null;

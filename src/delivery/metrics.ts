@@ -16,7 +16,7 @@ export function installDeliveryMetrics(registry: Registry, db: Db) {
     async collect() {
       const counts = await countJobsByState(db).catch(() => ({}) as Record<string, number>);
       this.reset();
-      for (const s of ['pending', 'running', 'done', 'failed', 'cancelled']) this.set({ state: s }, counts[s] ?? 0);
+      for (const s of ['pending', 'running', 'blocked', 'paused', 'done', 'failed', 'cancelled']) this.set({ state: s }, counts[s] ?? 0);
     },
   });
   return {

@@ -79,6 +79,9 @@ export interface SaveResult {
   webhook: WebhookCredentials | null;
 }
 
+/** Runs inside the transaction of a destination's update or delete. */
+export type DestinationChangeListener = (tx: Db, change: { id: string; kind: 'updated' | 'deleted'; enabled: boolean }) => Promise<void>;
+
 export interface DestinationsDeps {
   db: Db;
   box: SecretBox;
@@ -153,7 +156,14 @@ const AUDITED_FIELDS = [
 ] as const;
 
 export class DestinationsService {
+  readonly #changeListeners: DestinationChangeListener[] = [];
+
   constructor(private readonly deps: DestinationsDeps) {}
+
+  /** Runs inside the transaction of every update and delete (delivery pauses, releases, cancels). */
+  onChange(listener: DestinationChangeListener): void {
+    this.#changeListeners.push(listener);
+  }
 
   webhookUrl(id: string): string {
     return `${this.deps.config.publicUrl}/webhooks/jira/${id}`;
@@ -273,6 +283,7 @@ export class DestinationsService {
       }
       next.hasWebhookSecret = secrets.webhookSecretEnc !== null;
       await repo.updateDestination(tx, next, secrets, twoWay ? next.siteHost : null);
+      for (const l of this.#changeListeners) await l(tx, { id, kind: 'updated', enabled: next.enabled });
 
       const changed = AUDITED_FIELDS.filter((k) => JSON.stringify(next[k]) !== JSON.stringify(old[k]));
       const details: Record<string, unknown> = { changed };
@@ -297,6 +308,7 @@ export class DestinationsService {
       if (!stored) throw notFound('destination', id);
       const d = stored.destination;
       await repo.deleteDestination(tx, id);
+      for (const l of this.#changeListeners) await l(tx, { id, kind: 'deleted', enabled: false });
       await recordAudit(tx, { at: now, actor, action: 'destination.deleted', targetType: 'destination', targetId: id, details: { name: d.name, domain: d.domain, projectKey: d.projectKey } });
       if (stored.secrets.webhookSecretEnc !== null) {
         await recordAudit(tx, { at: now, actor, action: 'webhook_secret.revoked', targetType: 'destination', targetId: id, details: { reason: 'destination deleted' } });

@@ -63,10 +63,16 @@ export interface IssueDescriptionOptions {
    * whose "alert" is not stored, points to its delivery: `/api/deliveries/<jobId>`).
    */
   linkPath?: string;
+  /**
+   * Which representation to build and measure: 'adf' (REST v3, what delivery sends) builds only
+   * ADF, and only once when it fits; 'both' (default) keeps the two within the limit.
+   */
+  format?: 'adf' | 'both';
 }
 
 export interface IssueDescription {
   adf: AdfDoc;
+  /** Empty when only ADF was asked for (`format: 'adf'`). */
   wiki: string;
   /** True when anything (context or text) was cut to fit `maxLength`. */
   truncated: boolean;
@@ -225,10 +231,18 @@ export function buildIssueDescription(input: IssueDescriptionInput, options: Iss
     note: null,
   };
 
-  const fits = (): boolean => renderWiki(s).length <= max && JSON.stringify(renderAdf(s)).length <= max;
-  const result = (truncated: boolean): IssueDescription => ({ adf: renderAdf(s), wiki: renderWiki(s), truncated });
+  const adfOnly = options.format === 'adf';
+  // The last ADF rendered by fits(): when it fits, that very document is the result.
+  let lastAdf: AdfDoc | null = null;
+  const fits = (): boolean => {
+    if (!adfOnly && renderWiki(s).length > max) return false;
+    lastAdf = renderAdf(s);
+    return JSON.stringify(lastAdf).length <= max;
+  };
+  const result = (truncated: boolean, measured: AdfDoc | null = null): IssueDescription => ({ adf: measured ?? renderAdf(s), wiki: adfOnly ? '' : renderWiki(s), truncated });
 
-  if (fits()) return result(false);
+  // The common case: it fits as it is, and the document measured is the one returned.
+  if (fits()) return result(false, lastAdf);
 
   // 1. Cut the context on a line boundary, keeping as many whole lines as fit.
   if (s.context !== null) {

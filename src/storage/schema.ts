@@ -155,7 +155,11 @@ export interface DeliveryJobsTable {
   fence: number;
   /** Set before a create is sent, cleared when its outcome is known: a crash leaves it set. */
   unknown_since: number | null;
+  /** By when the request that set unknown_since is known to have ended; null = its sender never said. */
+  unknown_until: number | null;
   had_unknown: number;
+  /** 1 = search Jira before creating even without a mark (replays, manual dispatches). */
+  look_first: number;
   last_status: number | null;
   last_error: string | null;
   result: string | null;

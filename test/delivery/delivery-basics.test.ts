@@ -52,22 +52,20 @@ forEachDb('delivery: alerts become Jira issues', (db) => {
     assert.ok(log.body.attempts.some((a: any) => a.request === 'createIssue' && a.outcome === 'ok' && a.issueKey === link.issueKey));
   });
 
-  test('a permanent error stops the job with Jira\'s message on the alert and the destination; replay after the fix delivers', async () => {
+  test('a refusal the destination can cure parks its jobs as blocked with Jira\'s message; changing the destination releases them', async () => {
     const destinationId = await createEmulatorDestination(svc, emu, { issueType: 'Epic', logTypes: ['Okta.SystemLog'] });
     const alert = await svc.api('POST', '/api/alerts', { title: 'bad type', severity: 'MEDIUM', type: 'POLICY', logTypes: ['Okta.SystemLog'] });
-    const failed = await waitFor('the failure', async () => (await svc.api('GET', `/api/alerts/${alert.body.id}/deliveries`)).body.jobs.find((j: any) => j.state === 'failed'));
-    assert.equal(failed.lastStatus, 400);
-    assert.match(failed.lastError, /Jira answered 400/);
+    const blocked = await waitFor('the refusal', async () => (await svc.api('GET', `/api/alerts/${alert.body.id}/deliveries`)).body.jobs.find((j: any) => j.state === 'blocked'));
+    assert.equal(blocked.lastStatus, 400);
+    assert.match(blocked.lastError, /Jira answered 400/);
     const dest = await svc.api('GET', `/api/destinations/${destinationId}`);
-    assert.match(JSON.stringify(dest.body), /Jira answered 400/);
+    assert.match(JSON.stringify(dest.body), /Jira answered 400.*change the destination/);
+    assert.equal((await svc.api('GET', `/api/destinations/${destinationId}/deliveries`)).body.queue.blocked, 1, 'shown on the destination');
     assert.equal((await svc.api('PATCH', `/api/destinations/${destinationId}`, { issueType: 'Bug' })).status, 200);
-    const replay = await svc.api('POST', `/api/deliveries/${failed.id}/retry`);
-    assert.equal(replay.status, 202);
-    await waitFor('the link after replay', async () => (await svc.api('GET', `/api/alerts/${alert.body.id}/deliveries`)).body.links[0]);
+    await waitFor('the link after the fix', async () => (await svc.api('GET', `/api/alerts/${alert.body.id}/deliveries`)).body.links[0]);
     assert.equal((await svc.api('GET', `/api/destinations/${destinationId}`)).body.lastError, null, 'a success clears the destination error');
-    assert.equal((await svc.api('POST', `/api/deliveries/${failed.id}/retry`)).status, 409, 'a done job is not replayed');
-    const audit = await svc.api('GET', '/api/audit?action=delivery.retried');
-    assert.equal(audit.body.entries[0].targetId, failed.id);
+    assert.equal((await svc.api('POST', `/api/deliveries/${blocked.id}/retry`)).status, 409, 'a done job is not replayed');
+    assert.equal(issuesForAlert(emu, alert.body.id).length, 1);
   });
 
   test('manual dispatch: only where allowed, once per alert and destination', async () => {

@@ -11,6 +11,7 @@ import { createJiraClient, JiraError, type AdfDocument, type JiraClient, type Ji
 import { jiraMessagesFrom, parseRetryAfter } from '../../src/jira/client/errors.js';
 import { refusedRange } from '../../src/jira/client/address.js';
 import { openApiValidator } from '../emulator/openapi-validator.js';
+import { doc as adfDoc, paragraph, text } from '../../src/jira/format/adf.js';
 
 const BOT_EMAIL = 'alertsync-bot@example.com';
 const BOT_TOKEN = 'ATATT-emulator-alertsync-bot';
@@ -19,11 +20,7 @@ const HUGO_ID = '5d53f3cbc6b9320d9ea5bdc2';
 const VERA_EMAIL = 'vera.viewer@example.com';
 const VERA_TOKEN = 'ATATT-emulator-vera-viewer';
 
-const doc = (text: string): AdfDocument => ({
-  type: 'doc',
-  version: 1,
-  content: [{ type: 'paragraph', content: [{ type: 'text', text }] } as { type: string }],
-});
+const doc = (t: string): AdfDocument => adfDoc(paragraph(text(t)));
 
 let emu: RunningEmulator;
 const clients: JiraClient[] = [];
@@ -107,7 +104,7 @@ describe('Jira client against the emulator', () => {
 
   test('create → get by key and by id → search finds it by label', async () => {
     const c = client();
-    const created = await c.createIssue({
+    const created = await c.createIssueFromFields({
       project: { key: 'SEC' },
       issuetype: { name: 'Bug' },
       summary: 'CVE-2024-1234 in api-gateway',
@@ -146,7 +143,7 @@ describe('Jira client against the emulator', () => {
     const c = client();
     const keys: string[] = [];
     for (let i = 0; i < 5; i++) {
-      keys.push((await c.createIssue({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: `paged ${i}`, labels: ['paged'] })).key);
+      keys.push((await c.createIssueFromFields({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: `paged ${i}`, labels: ['paged'] })).key);
     }
     const all = await c.searchAll('labels = paged ORDER BY key ASC', ['summary'], { pageSize: 2 });
     assert.deepEqual(all.map((i) => i.key).sort(), keys.slice().sort());
@@ -166,7 +163,7 @@ describe('Jira client against the emulator', () => {
 
   test('transitions: list, perform, required screen field reported', async () => {
     const c = client();
-    const sec = await c.createIssue({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 'to be done' });
+    const sec = await c.createIssueFromFields({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 'to be done' });
     const list = await c.getTransitions(sec.key);
     const done = list.find((t) => t.to.category === 'done');
     assert.ok(done, `a transition to a done status in ${JSON.stringify(list)}`);
@@ -177,7 +174,7 @@ describe('Jira client against the emulator', () => {
     assert.equal((await c.getIssue(sec.key, ['status'])).status?.name, 'Done');
 
     // OPS: To Do → In Progress → In Review → Close (resolution required on the screen)
-    const ops = await c.createIssue({ project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: 'restricted' });
+    const ops = await c.createIssueFromFields({ project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: 'restricted' });
     await c.transitionIssue(ops.key, '11');
     await c.transitionIssue(ops.key, '21');
     const close = (await c.getTransitions(ops.key)).find((t) => t.name === 'Close');
@@ -202,7 +199,7 @@ describe('Jira client against the emulator', () => {
 
   test('assign and unassign', async () => {
     const c = client();
-    const { key } = await c.createIssue({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 'assign me' });
+    const { key } = await c.createIssueFromFields({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 'assign me' });
     await c.assignIssue(key, HUGO_ID);
     await assertRequestMatchesSpec('PUT', `/rest/api/3/issue/${key}/assignee`);
     const assigned = await c.getIssue(key, ['assignee']);
@@ -216,7 +213,7 @@ describe('Jira client against the emulator', () => {
 
   test('comments: add, update, delete', async () => {
     const c = client();
-    const { key } = await c.createIssue({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 'discuss' });
+    const { key } = await c.createIssueFromFields({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 'discuss' });
     const added = await c.addComment(key, doc('first words'));
     await assertRequestMatchesSpec('POST', `/rest/api/3/issue/${key}/comment`);
     assert.match(added.id, /^\d+$/);
@@ -254,7 +251,7 @@ describe('Jira client against the emulator', () => {
     const opsTypes = await c.getProjectIssueTypes('OPS');
     assert.deepEqual(opsTypes.map((t) => t.id).sort(), ['10001', '10004']);
 
-    const { key } = await c.createIssue({ project: { key: 'SEC' }, issuetype: { id: '10001' }, summary: 'tagged' });
+    const { key } = await c.createIssueFromFields({ project: { key: 'SEC' }, issuetype: { id: '10001' }, summary: 'tagged' });
     await c.setIssueProperty(key, 'alertsync', { alertId: 'a-1', destination: 'd-1' });
     const res = await fetch(`${emu.url}/rest/api/3/issue/${key}/properties/alertsync`, {
       headers: { authorization: emu.authFor(BOT_EMAIL), accept: 'application/json' },
@@ -281,7 +278,7 @@ describe('Jira client against the emulator', () => {
 
 describe('error mapping', () => {
   test('400 validation carries the field messages', async () => {
-    const err = await jiraError(client().createIssue({ project: { key: 'NOPE' }, issuetype: { name: 'Task' }, summary: 'x' }));
+    const err = await jiraError(client().createIssueFromFields({ project: { key: 'NOPE' }, issuetype: { name: 'Task' }, summary: 'x' }));
     assert.equal(err.kind, 'invalid');
     assert.equal(err.status, 400);
     assert.equal(err.retryable, false);
@@ -307,7 +304,7 @@ describe('error mapping', () => {
 
   test('403 for a user without the permission', async () => {
     const vera = client({ email: VERA_EMAIL, apiToken: VERA_TOKEN });
-    const err = await jiraError(vera.createIssue({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 'nope' }));
+    const err = await jiraError(vera.createIssueFromFields({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 'nope' }));
     assert.equal(err.kind, 'forbidden');
     assert.equal(err.status, 403);
     assert.equal(err.retryable, false);
@@ -448,7 +445,7 @@ describe('safety', () => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><body><form action="/login">Sign in</form></body></html>'),
     );
     try {
-      const err = await jiraError(client({ baseUrl: proxy.url }).createIssue({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 's' }));
+      const err = await jiraError(client({ baseUrl: proxy.url }).createIssueFromFields({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 's' }));
       assert.equal(err.kind, 'unexpected');
       assert.equal(err.status, 200);
       assert.equal(err.retryable, false);
@@ -461,7 +458,7 @@ describe('safety', () => {
   test('a create answer without the issue key is not a success', async () => {
     const odd = await scriptedServer((_req, res) => res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"10000"}'));
     try {
-      const err = await jiraError(client({ baseUrl: odd.url }).createIssue({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 's' }));
+      const err = await jiraError(client({ baseUrl: odd.url }).createIssueFromFields({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 's' }));
       assert.equal(err.kind, 'unexpected');
       assert.equal(err.message, 'Jira answered 201 but the created issue key is missing');
     } finally {
@@ -580,12 +577,14 @@ describe('safety', () => {
     }
   });
 
-  test('calls after close fail cleanly', async () => {
+  test('calls after close fail cleanly, as a local cause (retryable, never a permanent Jira failure)', async () => {
     const c = client();
     await c.myself();
     await c.close();
     const err = await jiraError(c.myself());
-    assert.equal(err.kind, 'unexpected');
+    assert.equal(err.kind, 'network');
+    assert.equal(err.retryable, true);
+    assert.match(err.message, /closed/);
   });
 });
 

@@ -13,7 +13,10 @@ const JobSchema = Type.Object(
     destinationId: Type.String(),
     kind: Type.String(),
     lane: Type.String(),
-    state: Type.String({ description: 'pending, running, done, failed (permanent; replay with POST /api/deliveries/{id}/retry) or cancelled' }),
+    state: Type.String({
+      description:
+        'pending, running, done, blocked (waits for a change of the destination or POST /api/destinations/{id}/resume), paused (the destination is disabled), failed (replay with POST /api/deliveries/{id}/retry) or cancelled',
+    }),
     attempts: Type.Integer(),
     nextRunAt: Type.String(),
     lastStatus: Nullable(Type.Integer()),
@@ -115,12 +118,44 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSit
         summary: "A destination's delivery log, newest first",
         params: IdParams,
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ jobs: Type.Array(Type.Ref('DeliveryJob')), attempts: Type.Array(Type.Ref('DeliveryAttempt')) }), ...errorResponses },
+        response: {
+          200: Type.Object({
+            queue: Type.Object(
+              { pending: Type.Integer(), running: Type.Integer(), blocked: Type.Integer(), paused: Type.Integer(), failed: Type.Integer() },
+              { description: 'How many of its jobs are in each open state (blocked ones wait for a change of the destination)' },
+            ),
+            jobs: Type.Array(Type.Ref('DeliveryJob')),
+            attempts: Type.Array(Type.Ref('DeliveryAttempt')),
+          }),
+          ...errorResponses,
+        },
       },
       handler: async (request) => {
         const r = await delivery.forDestination((request.params as { id: string }).id, (request.query as { limit: number }).limit);
-        return { jobs: r.jobs.map(jobJson), attempts: r.attempts.map(attemptJson) };
+        return { queue: r.queue, jobs: r.jobs.map(jobJson), attempts: r.attempts.map(attemptJson) };
       },
+    });
+
+    app.post('/api/destinations/:id/resume', {
+      config: { permission: 'destinations:write' },
+      schema: {
+        tags,
+        summary: "Release the destination's blocked deliveries (in order) without changing it",
+        params: IdParams,
+        response: { 200: Type.Object({ released: Type.Integer() }), ...errorResponses },
+      },
+      handler: async (request) => delivery.resume(actorOf(request), (request.params as { id: string }).id),
+    });
+
+    app.post('/api/destinations/:id/deliveries/replay-failed', {
+      config: { permission: 'alerts:dispatch' },
+      schema: {
+        tags,
+        summary: "Replay every failed or blocked delivery of the destination; each searches Jira before creating",
+        params: IdParams,
+        response: { 202: Type.Object({ replayed: Type.Array(Type.String()) }), ...errorResponses },
+      },
+      handler: async (request, reply) => reply.code(202).send(await delivery.replayFailed(actorOf(request), (request.params as { id: string }).id)),
     });
 
     app.get('/api/deliveries/:id', {
@@ -134,7 +169,7 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSit
 
     app.post('/api/deliveries/:id/retry', {
       config: { permission: 'alerts:dispatch' },
-      schema: { tags, summary: 'Replay a failed delivery once its cause is fixed', params: IdParams, response: { 202: Type.Ref('DeliveryJob'), ...errorResponses } },
+      schema: { tags, summary: 'Replay a failed (or blocked) delivery once its cause is fixed; it searches Jira before creating', params: IdParams, response: { 202: Type.Ref('DeliveryJob'), ...errorResponses } },
       handler: async (request, reply) => reply.code(202).send(jobJson(await delivery.retry(actorOf(request), (request.params as { id: string }).id))),
     });
 

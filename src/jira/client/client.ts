@@ -1,19 +1,24 @@
-// The Jira Cloud REST v3 client: a factory returning plain async functions over Node's global fetch.
+// The Jira Cloud REST v3 client: a factory returning plain async functions over undici's request
+// on the client's own Agent.
 //
 // Every call goes through `call()`, which owns the safety rules and the one error mapping:
 // - Basic auth `email:apiToken`, never logged, never in an error (messages are scrubbed as well);
 // - a timeout per call (AbortSignal.timeout) covering the request and the whole answer;
-// - `redirect: 'manual'`: a 3xx is an error, so credentials never follow a redirect;
+// - redirects are never followed (undici's request does not): a 3xx is an error, so credentials never follow one;
 // - unless `allowInsecure`: https only and public addresses only, checked at connect time;
 // - the service's host allowlist (`refuseHost`), asked before every request;
 // - success is validated: JSON content type where a body is expected and the attributes callers
 //   rely on (normalize.ts), so a proxy's HTML login page answered with 200 is not a success.
-import { Agent } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { RefusedAddressError, checkBaseUrl, publicOnlyLookup } from './address.js';
 import { JiraError, answeredMessage, isJsonContentType, jiraMessagesFrom, kindForStatus, parseRetryAfter } from './errors.js';
 import * as N from './normalize.js';
 import { boundForeignMessages, boundForeignText, credentialScrubber } from './scrub.js';
+import { issueFields, jqlString, plainTextDoc } from './issue-format.js';
 import type {
+  NewIssue,
+  CreatedIssue,
+  JiraTransition,
   AdfDocument,
   CreateIssueFields,
   JiraClient,
@@ -66,11 +71,11 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
   });
   let closed = false;
 
-  function report(operation: string, method: string, path: string, status: number | null, started: number, errorKind?: JiraErrorKind, headers?: Headers): void {
+  function report(operation: string, method: string, path: string, status: number | null, started: number, errorKind?: JiraErrorKind, header?: (name: string) => string | null): void {
     if (!opts.onRequest) return;
     const info: JiraRequestInfo = { method, path, operation, status, durationMs: Math.round(performance.now() - started) };
     // The site's rate-limit headers, for the rate limiter that learns the site's pace.
-    if (headers) info.rateLimit = { nearLimit: headers.get('x-ratelimit-nearlimit'), remaining: headers.get('x-ratelimit-remaining'), limit: headers.get('x-ratelimit-limit'), retryAfter: headers.get('retry-after') };
+    if (header) info.rateLimit = { nearLimit: header('x-ratelimit-nearlimit'), remaining: header('x-ratelimit-remaining'), limit: header('x-ratelimit-limit'), retryAfter: header('retry-after') };
     try {
       opts.onRequest(errorKind === undefined ? info : { ...info, errorKind });
     } catch {
@@ -82,7 +87,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     return new JiraError({ kind, status, operation, message: boundForeignText(scrub(message)), jiraMessages: boundForeignMessages(jiraMessages.map(scrub)), retryAfterMs });
   }
 
-  /** fetch's TypeError hides the reason in `cause`; name it without quoting anything sensitive. */
+  /** A transport error hides the reason in `cause`; name it without quoting anything sensitive. */
   function transportError(operation: string, err: unknown): JiraError {
     if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
       return fail(operation, 'timeout', null, `Jira did not answer within ${opts.timeoutMs} ms`);
@@ -115,7 +120,8 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
       throw e;
     }
     if (closed) {
-      const e = fail(operation, 'unexpected', null, 'the Jira client has been closed');
+      // A local cause, never a Jira failure: retryable, like a network error (nothing was sent).
+      const e = fail(operation, 'network', null, 'the Jira client has been closed');
       report(operation, method, path, null, started, e.kind);
       throw e;
     }
@@ -136,25 +142,30 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     }
 
     let status: number | null = null;
-    let answerHeaders: Headers | undefined;
+    let answerHeader: ((name: string) => string | null) | undefined;
     let result: T;
     try {
       result = await (async (): Promise<T> => {
+        // undici's request on the client's own Agent: no WHATWG streams, redirects never followed.
         const signal = AbortSignal.timeout(opts.timeoutMs);
-        let res: Response;
+        let res: Dispatcher.ResponseData;
         let text: string;
         try {
-          res = await fetch(url, { method, headers, body: payload, redirect: 'manual', signal, dispatcher: agent });
-          status = res.status;
-          answerHeaders = res.headers;
-          text = await res.text();
+          res = await request(url, { method: method as Dispatcher.HttpMethod, headers, body: payload, signal, dispatcher: agent });
+          status = res.statusCode;
+          text = await res.body.text();
         } catch (err) {
           throw transportError(operation, err);
         }
-        const contentType = res.headers.get('content-type');
+        const header = (name: string): string | null => {
+          const v = res.headers[name];
+          return v === undefined ? null : Array.isArray(v) ? (v[0] ?? null) : v;
+        };
+        answerHeader = header;
+        const contentType = header('content-type');
 
         if (status >= 300 && status < 400) {
-          const location = res.headers.get('location');
+          const location = header('location');
           let target = 'another address';
           if (location !== null) {
             try {
@@ -169,7 +180,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
 
         if (status < 200 || status >= 300) {
           const messages = jiraMessagesFrom(contentType, text);
-          const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+          const retryAfterMs = parseRetryAfter(header('retry-after'));
           throw fail(operation, kindForStatus(status), status, answeredMessage(status, messages), messages, retryAfterMs);
         }
 
@@ -194,10 +205,10 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
         }
       })();
     } catch (err) {
-      report(operation, method, path, status, started, err instanceof JiraError ? err.kind : 'unexpected', answerHeaders);
+      report(operation, method, path, status, started, err instanceof JiraError ? err.kind : 'unexpected', answerHeader);
       throw err;
     }
-    report(operation, method, path, status, started, undefined, answerHeaders);
+    report(operation, method, path, status, started, undefined, answerHeader);
     return result;
   }
 
@@ -210,11 +221,66 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     return call({ operation: 'searchJql', method: 'POST', path: '/rest/api/3/search/jql', body, parse: N.searchPage });
   }
 
+  async function searchAllIssues(jql: string, fields: string[], options: SearchAllOptions = {}): Promise<JiraIssue[]> {
+    const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
+    const maxIssues = options.maxIssues ?? SEARCH_MAX_ISSUES;
+    const out: JiraIssue[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    for (;;) {
+      const page = await searchJql({ jql, fields, maxResults: pageSize, nextPageToken: token });
+      out.push(...page.issues);
+      if (out.length > maxIssues) {
+        throw fail('searchAll', 'unexpected', 200, `the search matched more than ${maxIssues} issues; narrow the JQL`);
+      }
+      if (page.nextPageToken === undefined) return out;
+      if (seen.has(page.nextPageToken) || page.issues.length === 0) {
+        throw fail('searchAll', 'unexpected', 200, 'Jira returned a page token it had returned before (or an empty page with a token); stopped paging');
+      }
+      seen.add(page.nextPageToken);
+      token = page.nextPageToken;
+    }
+  }
+
+  const getTransitions = (idOrKey: string): Promise<JiraTransition[]> =>
+    call({
+      operation: 'getTransitions',
+      method: 'GET',
+      path: `${issuePath(idOrKey)}/transitions`,
+      query: { expand: 'transitions.fields' },
+      parse: N.transitions,
+    });
+
+  const createFromFields = (fields: CreateIssueFields): Promise<CreatedIssue> =>
+    call({ operation: 'createIssue', method: 'POST', path: '/rest/api/3/issue', body: { fields }, parse: N.createdIssue });
+
   return {
     myself: () => call({ operation: 'myself', method: 'GET', path: '/rest/api/3/myself', parse: N.user }),
 
-    createIssue: (fields: CreateIssueFields) =>
-      call({ operation: 'createIssue', method: 'POST', path: '/rest/api/3/issue', body: { fields }, parse: N.createdIssue }),
+    createIssue: (issue: NewIssue) => createFromFields(issueFields(issue)),
+
+    createIssueFromFields: (fields: CreateIssueFields) => createFromFields(fields),
+
+    async findByLabels(labels: string[], options: { maxIssues?: number } = {}): Promise<JiraIssue[]> {
+      const jql = `${labels.map((l) => `labels = ${jqlString(l)}`).join(' AND ')} ORDER BY created ASC`;
+      return searchAllIssues(jql, ['summary', 'status', 'created', 'labels'], { pageSize: 50, maxIssues: options.maxIssues ?? 200 });
+    },
+
+    async closeAsDuplicate(idOrKey: string, keptKey: string, options: { beforeCall?: () => Promise<void> } = {}): Promise<{ closed: boolean }> {
+      const before = options.beforeCall ?? (async () => {});
+      await before();
+      const transitions = await getTransitions(idOrKey);
+      const toDone = transitions.find((t) => t.to.category === 'done' && t.isAvailable && t.requiredFields.length === 0) ?? transitions.find((t) => t.to.category === 'done');
+      await before();
+      const note = `Duplicate of ${keptKey}: alertsync created this issue twice for one alert because Jira's search did not show the first one in time. ${toDone ? 'Closed' : 'Please close it'}; the alert is tracked in ${keptKey}.`;
+      await call({ operation: 'addComment', method: 'POST', path: `${issuePath(idOrKey)}/comment`, body: { body: plainTextDoc(note) }, parse: N.comment });
+      if (!toDone) return { closed: false };
+      await before();
+      await call<void>({ operation: 'transitionIssue', method: 'POST', path: `${issuePath(idOrKey)}/transitions`, body: { transition: { id: toDone.id } } });
+      return { closed: true };
+    },
+
+    issueUrl: (key: string) => `${typeof site === 'string' ? opts.baseUrl.replace(/\/+$/, '') : site.base}/browse/${seg(key)}`,
 
     getIssue: (idOrKey: string, fields?: string[]) =>
       call({
@@ -227,35 +293,9 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
 
     searchJql,
 
-    async searchAll(jql: string, fields: string[], options: SearchAllOptions = {}): Promise<JiraIssue[]> {
-      const pageSize = options.pageSize ?? SEARCH_PAGE_SIZE;
-      const maxIssues = options.maxIssues ?? SEARCH_MAX_ISSUES;
-      const out: JiraIssue[] = [];
-      const seen = new Set<string>();
-      let token: string | undefined;
-      for (;;) {
-        const page = await searchJql({ jql, fields, maxResults: pageSize, nextPageToken: token });
-        out.push(...page.issues);
-        if (out.length > maxIssues) {
-          throw fail('searchAll', 'unexpected', 200, `the search matched more than ${maxIssues} issues; narrow the JQL`);
-        }
-        if (page.nextPageToken === undefined) return out;
-        if (seen.has(page.nextPageToken) || page.issues.length === 0) {
-          throw fail('searchAll', 'unexpected', 200, 'Jira returned a page token it had returned before (or an empty page with a token); stopped paging');
-        }
-        seen.add(page.nextPageToken);
-        token = page.nextPageToken;
-      }
-    },
+    searchAll: (jql: string, fields: string[], options: SearchAllOptions = {}) => searchAllIssues(jql, fields, options),
 
-    getTransitions: (idOrKey: string) =>
-      call({
-        operation: 'getTransitions',
-        method: 'GET',
-        path: `${issuePath(idOrKey)}/transitions`,
-        query: { expand: 'transitions.fields' },
-        parse: N.transitions,
-      }),
+    getTransitions: (idOrKey: string) => getTransitions(idOrKey),
 
     transitionIssue: (idOrKey: string, transitionId: string, fields?: Record<string, unknown>) =>
       call<void>({

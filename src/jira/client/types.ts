@@ -1,3 +1,4 @@
+
 // Types of the Jira Cloud REST client: one type per concept. Everything the client returns is
 // normalised from Jira's JSON at the edge (normalize.ts); callers never see raw Jira payloads except
 // the `fields` map of an issue, whose content depends on the fields they asked for.
@@ -57,7 +58,10 @@ export interface AdfNode {
   type: string;
 }
 
-/** An Atlassian Document Format document (REST v3 descriptions and comment bodies). */
+/**
+ * An Atlassian Document Format document (REST v3 descriptions and comment bodies). The documents
+ * alertsync writes are built by src/jira/format/adf.ts (its `AdfDoc` is one of these).
+ */
 export interface AdfDocument {
   type: 'doc';
   version: 1;
@@ -78,6 +82,20 @@ export interface CreateIssueFields {
   priority?: PriorityRef;
   assignee?: { accountId: string } | null;
   [customFieldId: `customfield_${string}`]: unknown;
+}
+
+/**
+ * A new issue in alertsync's terms; the client turns it into Jira's create fields. The summary and
+ * the description come ready from src/jira/description.ts (cut to Jira's limits, ADF).
+ */
+export interface NewIssue {
+  projectKey: string;
+  issueType: string;
+  summary: string;
+  description: AdfDocument;
+  labels: string[];
+  priority: string | null;
+  assigneeAccountId: string | null;
 }
 
 export interface CreatedIssue {
@@ -183,7 +201,19 @@ export interface AssignableUsersQuery {
 
 export interface JiraClient {
   myself(): Promise<JiraUser>;
-  createIssue(fields: CreateIssueFields): Promise<CreatedIssue>;
+  /** Creates an issue from alertsync's terms (see NewIssue). */
+  createIssue(issue: NewIssue): Promise<CreatedIssue>;
+  /** Creates an issue from Jira's own fields (REST v3 wire format); for tests of the client. */
+  createIssueFromFields(fields: CreateIssueFields): Promise<CreatedIssue>;
+  /** Issues carrying every one of the labels, oldest first (at most `maxIssues`, default 200). */
+  findByLabels(labels: string[], options?: { maxIssues?: number }): Promise<JiraIssue[]>;
+  /**
+   * Closes an issue as a duplicate of `keptKey`: a comment naming it, then a transition to a done
+   * status when one exists (else the comment only). `beforeCall` runs before each request (rate limit).
+   */
+  closeAsDuplicate(idOrKey: string, keptKey: string, options?: { beforeCall?: () => Promise<void> }): Promise<{ closed: boolean }>;
+  /** The address a person opens to see the issue. */
+  issueUrl(key: string): string;
   getIssue(idOrKey: string, fields?: string[]): Promise<JiraIssue>;
   searchJql(params: SearchJqlParams): Promise<SearchJqlPage>;
   searchAll(jql: string, fields: string[], options?: SearchAllOptions): Promise<JiraIssue[]>;

@@ -2,10 +2,12 @@ import { sql } from 'kysely';
 import type { Dialect } from '../db.js';
 import type { DeliveryJobsTable } from '../schema.js';
 import type { Db } from './users.js';
-import type { AlertLink, DeliveryAttempt, DeliveryJob, JobKind, JobState, Lane } from '../../delivery/job.js';
+import { toAlert } from './alerts.js';
+import type { Alert } from '../../alerts/alert.js';
+import { OPEN_STATES, type PayloadOf, type AlertLink, type DeliveryAttempt, type DeliveryJob, type JobKind, type JobState, type Lane } from '../../delivery/job.js';
 
 export function toJob(r: DeliveryJobsTable): DeliveryJob {
-  return {
+  return <DeliveryJob>{
     id: r.id,
     seq: Number(r.seq),
     alertId: r.alert_id,
@@ -13,7 +15,7 @@ export function toJob(r: DeliveryJobsTable): DeliveryJob {
     siteHost: r.site_host,
     kind: r.kind as JobKind,
     lane: r.lane as Lane,
-    payload: JSON.parse(r.payload) as Record<string, unknown>,
+    payload: JSON.parse(r.payload) as never,
     state: r.state as JobState,
     attempts: Number(r.attempts),
     nextRunAt: Number(r.next_run_at),
@@ -21,6 +23,8 @@ export function toJob(r: DeliveryJobsTable): DeliveryJob {
     leaseUntil: r.lease_until === null ? null : Number(r.lease_until),
     fence: Number(r.fence),
     unknownSince: r.unknown_since === null ? null : Number(r.unknown_since),
+    unknownUntil: r.unknown_until === null || r.unknown_until === undefined ? null : Number(r.unknown_until),
+    lookFirst: Number(r.look_first ?? 0) === 1,
     hadUnknown: Number(r.had_unknown) === 1,
     lastStatus: r.last_status === null ? null : Number(r.last_status),
     lastError: r.last_error,
@@ -37,9 +41,9 @@ export function nextSeq(now: number): number {
   return now * 1000 + seqCounter;
 }
 
-export async function enqueueJob(
+export async function enqueueJob<K extends JobKind>(
   db: Db,
-  j: { id: string; alertId: string; destinationId: string; siteHost: string; kind: JobKind; lane: Lane; payload: Record<string, unknown>; nextRunAt: number; now: number },
+  j: { id: string; alertId: string; destinationId: string; siteHost: string; kind: K; lane: Lane; payload: PayloadOf[K]; nextRunAt: number; now: number; lookFirst?: boolean },
 ): Promise<void> {
   await db
     .insertInto('delivery_jobs')
@@ -59,7 +63,9 @@ export async function enqueueJob(
       lease_until: null,
       fence: 0,
       unknown_since: null,
+      unknown_until: null,
       had_unknown: 0,
+      look_first: j.lookFirst ? 1 : 0,
       last_status: null,
       last_error: null,
       result: null,
@@ -76,14 +82,20 @@ export async function enqueueJob(
  * worker that lost its lease cannot commit over the new owner. Both lookups walk an index in order
  * (0004-claim-indexes), so a claim costs the same with 10 or 100,000 jobs waiting.
  */
-export async function claimJobs(db: Db, dialect: Dialect, o: { owner: string; now: number; leaseMs: number; limit: number; lane: Lane; expired: boolean }): Promise<DeliveryJob[]> {
+export async function claimJobs(
+  db: Db,
+  dialect: Dialect,
+  o: { owner: string; now: number; leaseMs: number; limit: number; lane: Lane; expired: boolean; exclude?: string[] },
+): Promise<DeliveryJob[]> {
   if (o.limit <= 0) return [];
   const noEarlier = sql`not exists (
         select 1 from delivery_jobs e
-        where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in ('pending', 'running'))`;
+        where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in (${sql.join(OPEN_STATES)}))`;
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
+  // A job this process is still running is never taken over by this process: its run goes on.
+  const notMine = o.exclude && o.exclude.length > 0 ? sql`and j.id not in (${sql.join(o.exclude)})` : sql``;
   const due = o.expired
-    ? sql`select j.id from delivery_jobs j where j.state = 'running' and j.lease_until < ${o.now} and j.lane = ${o.lane} and ${noEarlier} order by j.lease_until limit ${o.limit} ${lock}`
+    ? sql`select j.id from delivery_jobs j where j.state = 'running' and j.lease_until < ${o.now} and j.lane = ${o.lane} ${notMine} and ${noEarlier} order by j.lease_until limit ${o.limit} ${lock}`
     : sql`select j.id from delivery_jobs j where j.lane = ${o.lane} and j.state = 'pending' and j.next_run_at <= ${o.now} and ${noEarlier} order by j.next_run_at, j.seq limit ${o.limit} ${lock}`;
   const set = sql`state = 'running', lease_owner = ${o.owner}, lease_until = ${o.now + o.leaseMs}, fence = fence + 1, updated_at = ${o.now}`;
   if (dialect === 'postgres') {
@@ -127,22 +139,78 @@ export async function listJobs(db: Db, by: { alertId?: string; destinationId?: s
 }
 
 export async function hasOpenJob(db: Db, alertId: string, destinationId: string, kind: JobKind): Promise<boolean> {
-  const r = await db.selectFrom('delivery_jobs').select('id').where('alert_id', '=', alertId).where('destination_id', '=', destinationId).where('kind', '=', kind).where('state', 'in', ['pending', 'running']).executeTakeFirst();
+  const r = await db.selectFrom('delivery_jobs').select('id').where('alert_id', '=', alertId).where('destination_id', '=', destinationId).where('kind', '=', kind).where('state', 'in', OPEN_STATES).executeTakeFirst();
   return r !== undefined;
 }
 
+/** A replay: the job runs again and searches Jira before it creates anything (its mark is kept). */
 export async function resetJobForRetry(db: Db, id: string, now: number): Promise<boolean> {
   const r = await db
     .updateTable('delivery_jobs')
-    .set({ state: 'pending', next_run_at: now, attempts: 0, lease_owner: null, lease_until: null, updated_at: now })
+    .set({ state: 'pending', next_run_at: now, attempts: 0, lease_owner: null, lease_until: null, look_first: 1, updated_at: now })
     .where('id', '=', id)
-    .where('state', '=', 'failed')
+    .where('state', 'in', ['failed', 'blocked'])
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function countJobsByState(db: Db): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('delivery_jobs').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
+/** Replays every failed or blocked create of a destination (each searches first); returns their ids. */
+export async function replayFailed(db: Db, destinationId: string, now: number): Promise<string[]> {
+  const r = await db
+    .updateTable('delivery_jobs')
+    .set({ state: 'pending', next_run_at: now, attempts: 0, lease_owner: null, lease_until: null, look_first: 1, updated_at: now })
+    .where('destination_id', '=', destinationId)
+    .where('kind', '=', 'create_issue')
+    .where('state', 'in', ['failed', 'blocked'])
+    .returning('id')
+    .execute();
+  return r.map((x) => x.id);
+}
+
+/** Moves a destination's jobs from some states to another (block, pause, release, cancel), keeping their order and due times. */
+export async function moveDestinationJobs(db: Db, destinationId: string, from: JobState[], to: JobState, now: number, lastError?: string, kinds?: JobKind[]): Promise<number> {
+  let q = db
+    .updateTable('delivery_jobs')
+    // next_run_at is kept: a released job runs when it was due (at once, or a sweep after its delay).
+    .set({ state: to, updated_at: now, ...(lastError !== undefined ? { last_error: lastError } : {}) })
+    .where('destination_id', '=', destinationId)
+    .where('state', 'in', from);
+  if (kinds) q = q.where('kind', 'in', kinds);
+  const r = await q.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function countDestinationJobs(db: Db, destinationId: string, states: JobState[]): Promise<number> {
+  const r = await db.selectFrom('delivery_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('destination_id', '=', destinationId).where('state', 'in', states).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * At the start of a process that owns the database alone (SQLite), every running job belongs to a
+ * dead predecessor: it goes back to pending at once, fenced out, and a create it may have sent is
+ * known to have ended (the process is gone), so its next owner waits only the recheck.
+ */
+export async function reclaimDeadPredecessor(db: Db, now: number): Promise<number> {
+  const r = await db
+    .updateTable('delivery_jobs')
+    .set((eb) => ({
+      state: 'pending',
+      next_run_at: now,
+      lease_owner: null,
+      lease_until: null,
+      fence: eb('fence', '+', 1),
+      unknown_until: eb.case().when('unknown_since', 'is not', null).then(eb.fn.coalesce('unknown_until', eb.val(now))).else(null).end(),
+      updated_at: now,
+    }))
+    .where('state', '=', 'running')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+export async function countJobsByState(db: Db, destinationId?: string): Promise<Record<string, number>> {
+  let q = db.selectFrom('delivery_jobs').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state');
+  if (destinationId) q = q.where('destination_id', '=', destinationId);
+  const rows = await q.execute();
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
 }
 
@@ -205,3 +273,28 @@ export async function insertLink(db: Db, l: AlertLink): Promise<void> {
     .onConflict((oc) => oc.columns(['alert_id', 'destination_id']).doNothing())
     .execute();
 }
+
+/**
+ * What a batch of claimed jobs needs before it runs, in three queries instead of three per job: the
+ * alerts, the links that exist for their alert and destination, and their destinations' versions.
+ */
+export async function loadForJobs(
+  db: Db,
+  jobs: Array<{ alertId: string; destinationId: string; kind: JobKind }>,
+): Promise<{ alerts: Map<string, Alert>; links: Map<string, AlertLink>; destinationVersions: Map<string, number> }> {
+  const alertIds = [...new Set(jobs.filter((j) => j.kind !== 'test_issue').map((j) => j.alertId))];
+  const destinationIds = [...new Set(jobs.map((j) => j.destinationId))];
+  const [alertRows, linkRows, destRows] = await Promise.all([
+    alertIds.length ? db.selectFrom('alerts').selectAll().where('id', 'in', alertIds).execute() : [],
+    alertIds.length ? db.selectFrom('alert_links').selectAll().where('alert_id', 'in', alertIds).execute() : [],
+    destinationIds.length ? db.selectFrom('destinations').select(['id', 'updated_at']).where('id', 'in', destinationIds).execute() : [],
+  ]);
+  const destinationVersions = new Map(destRows.map((r) => [r.id, Number(r.updated_at)]));
+  const alerts = new Map(alertRows.map((r) => [r.id, toAlert(r)]));
+  const links = new Map(
+    linkRows.map((r) => [linkKey(r.alert_id, r.destination_id), { alertId: r.alert_id, destinationId: r.destination_id, issueId: r.issue_id, issueKey: r.issue_key, issueUrl: r.issue_url, createdAt: Number(r.created_at) }]),
+  );
+  return { alerts, links, destinationVersions };
+}
+
+export const linkKey = (alertId: string, destinationId: string): string => `${alertId} ${destinationId}`;

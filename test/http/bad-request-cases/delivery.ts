@@ -17,5 +17,9 @@ export const deliveryCases: BadRequestCase[] = [
   { name: 'site rate: burst above the range', method: 'PUT', path: '/api/jira-sites/acme.atlassian.net/rate-limit', body: { ratePerSec: 5, burst: 1e9 }, expectStatus: 400, expectMessage: /body\.burst must be <= 1000/ },
   { name: 'site rate: a host no destination uses', method: 'PUT', path: '/api/jira-sites/made-up.atlassian.net/rate-limit', body: { ratePerSec: 5 }, expectStatus: 404, expectMessage: /made-up\.atlassian\.net" does not exist/ },
   { name: 'site rate: analyst may not set it', method: 'PUT', path: '/api/jira-sites/acme.atlassian.net/rate-limit', body: { ratePerSec: 5 }, token: 'analyst', expectStatus: 403, expectMessage: /needs destinations:write/ },
+  { name: 'resume: unknown destination', method: 'POST', path: '/api/destinations/dst_nope/resume', expectStatus: 404, expectMessage: /destination "dst_nope" does not exist/ },
+  { name: 'resume: analyst may not resume', method: 'POST', path: (c) => `/api/destinations/${c.destinationId}/resume`, token: 'analyst', expectStatus: 403, expectMessage: /needs destinations:write/ },
+  { name: 'replay failed: unknown destination', method: 'POST', path: '/api/destinations/dst_nope/deliveries/replay-failed', expectStatus: 404, expectMessage: /destination "dst_nope" does not exist/ },
+  { name: 'replay failed: viewer may not replay', method: 'POST', path: (c) => `/api/destinations/${c.destinationId}/deliveries/replay-failed`, token: 'viewer', expectStatus: 403, expectMessage: /needs alerts:dispatch/ },
   { name: 'site rate: not a host', method: 'PUT', path: '/api/jira-sites/ACME%20x/rate-limit', body: { ratePerSec: 5 }, expectStatus: 400, expectMessage: /params\.host must match pattern/ },
 ];

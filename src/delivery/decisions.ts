@@ -1,0 +1,126 @@
+// The decisions of the delivery engine, as pure functions (no I/O, no clock: `now` is given).
+// The runner and the handlers around them only read and write what these decide; the table tests
+// in test/delivery/decisions.test.ts pin each rule. docs/delivery.md explains the guarantee.
+import type { JiraErrorKind } from '../jira/client/index.js';
+import { retryDelayMs } from './backoff.js';
+import type { JobKind } from './job.js';
+
+/**
+ * "A create may have gone out": sent at `since`; its request is known to have ended by `until`
+ * (null = its sender never said: it crashed or stalled, so the one who takes the job over uses the
+ * moment it got the job, when that request had certainly ended: see `planLookup`).
+ */
+export interface Mark {
+  since: number;
+  until: number | null;
+}
+
+export interface Timing {
+  leaseMs: number;
+  jiraTimeoutMs: number;
+  createRecheckMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+/** Room kept between the end of a create's timeout and the end of its lease (clock skew, commits). */
+export function sendMarginMs(t: Pick<Timing, 'leaseMs' | 'jiraTimeoutMs'>): number {
+  return Math.max(0, Math.min(1000, Math.floor((t.leaseMs - t.jiraTimeoutMs) / 2)));
+}
+
+/**
+ * A create may be sent only if it ends (answer or timeout) inside the sender's lease, with margin:
+ * a process resuming from a stall past its lease sends nothing.
+ */
+export function maySend(now: number, leaseUntil: number | null, t: Pick<Timing, 'leaseMs' | 'jiraTimeoutMs'>): boolean {
+  return leaseUntil !== null && now + t.jiraTimeoutMs + sendMarginMs(t) <= leaseUntil;
+}
+
+export type LookupPlan =
+  | { action: 'create' }
+  /** Search only at `at`: before, Jira's search may not show an issue that request created. */
+  | { action: 'wait'; at: number; mark: Mark & { until: number } }
+  | { action: 'search'; mark: (Mark & { until: number }) | null };
+
+/**
+ * Before a create: a job with a mark waits until Jira's search can show what the marked request
+ * created (the later of its send and its known end, plus the recheck), then searches. A mark whose
+ * sender never said when its request ended gets `until = now`: whoever runs the job now got it
+ * after that request had ended (on PostgreSQL the sender holds the job's lock for the whole run
+ * and a dead sender's connection, lock and socket are gone; on SQLite a process never takes over
+ * a job it still runs, so the sender is a dead predecessor). Replays and dispatches search first.
+ */
+export function planLookup(job: { mark: Mark | null; lookFirst: boolean }, now: number, t: Pick<Timing, 'createRecheckMs'>): LookupPlan {
+  if (job.mark) {
+    const mark = { since: job.mark.since, until: job.mark.until ?? now };
+    const at = Math.max(mark.since, mark.until) + t.createRecheckMs;
+    return now < at ? { action: 'wait', at, mark } : { action: 'search', mark };
+  }
+  return job.lookFirst ? { action: 'search', mark: null } : { action: 'create' };
+}
+
+export type AfterLookup<I> = { action: 'link'; issue: I; sweep: boolean } | { action: 'create' };
+
+/** After a search answered: link the oldest issue found (a sweep closes any other), or create. */
+export function afterLookup<I>(found: I[], hadMark: boolean): AfterLookup<I> {
+  if (found.length === 0) return { action: 'create' };
+  return { action: 'link', issue: found[0]!, sweep: hadMark || found.length > 1 };
+}
+
+export interface Failure {
+  kind: JiraErrorKind | 'local';
+  status: number | null;
+  retryAfterMs: number | null;
+}
+
+export type FailureDecision =
+  | { action: 'retry'; at: number; mark: Mark | null; outcome: 'unknown' | 'retry' }
+  | { action: 'block' | 'fail'; mark: Mark | null; outcome: 'failed' };
+
+const RETRYABLE = new Set<Failure['kind']>(['network', 'timeout', 'rate_limited', 'server', 'conflict', 'local']);
+/** Jira refused the request: nothing was made. */
+const REFUSED = new Set<Failure['kind']>(['rate_limited', 'conflict', 'auth', 'forbidden', 'not_found', 'invalid']);
+/** Failures a change of the destination can cure: its jobs wait for that change (blocked). */
+export const CURABLE = new Set<Failure['kind']>(['auth', 'forbidden', 'not_found', 'invalid']);
+
+/**
+ * What to do after a failed call. `sentAt` is set when the call was a create that may have reached
+ * Jira; `markBefore` is the job's mark before that call. Anything but a refusal after a send may
+ * have made the issue: the job keeps a mark (closed: its request ended `now`), and a mark is only
+ * ever dropped after a search answered. A local cause (a closed client, a database error) is
+ * retried, never a permanent failure. A failure the destination can cure blocks create jobs.
+ */
+export function decideAfterFailure(
+  f: Failure,
+  ctx: { jobKind: JobKind; sentAt: number | null; markBefore: Mark | null; attempts: number; now: number },
+  t: Pick<Timing, 'createRecheckMs' | 'retryBaseMs' | 'retryMaxMs'>,
+  random: () => number = Math.random,
+): FailureDecision {
+  const maybeDone = ctx.sentAt !== null && !REFUSED.has(f.kind);
+  const mark: Mark | null = maybeDone ? { since: ctx.sentAt!, until: ctx.now } : ctx.markBefore;
+  if (RETRYABLE.has(f.kind) || maybeDone) {
+    let at = ctx.now + retryDelayMs(ctx.attempts + 1, { baseMs: t.retryBaseMs, maxMs: t.retryMaxMs, retryAfterMs: f.retryAfterMs, random });
+    if (mark) at = Math.max(at, Math.max(mark.since, mark.until ?? ctx.now) + t.createRecheckMs);
+    return { action: 'retry', at, mark, outcome: maybeDone ? 'unknown' : 'retry' };
+  }
+  if (ctx.jobKind === 'create_issue' && CURABLE.has(f.kind)) return { action: 'block', mark, outcome: 'failed' };
+  return { action: 'fail', mark, outcome: 'failed' };
+}
+
+/** How many jobs of each lane to claim now; one slot is always kept for the priority lane. */
+export function claimPlan(s: { concurrency: number; inflightNormal: number; inflightPriority: number; now: number; lastExpiredScan: number; pollMs: number }): {
+  priority: number;
+  normal: number;
+  scanExpired: boolean;
+} {
+  return {
+    priority: s.inflightPriority < 1 ? 1 : 0,
+    normal: Math.max(0, s.concurrency - s.inflightNormal),
+    scanExpired: s.now - s.lastExpiredScan >= s.pollMs,
+  };
+}
+
+/** Claim again at once only when a quarter of the normal slots are free: one query fills several. */
+export function worthClaiming(concurrency: number, inflightNormal: number): boolean {
+  return concurrency - inflightNormal >= Math.max(1, Math.floor(concurrency / 4));
+}

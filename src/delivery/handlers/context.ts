@@ -1,0 +1,79 @@
+// What a job handler gets from the runner: the job, the Jira access of its destination, and the
+// runner-owned operations (fenced writes, the delivery log, the rate limiter, pause points). A
+// handler decides nothing about leases, fences, locks or failures: it throws JiraError (or
+// SentCreateError for a create that may have reached Jira) and the runner decides what follows.
+import type { Alert } from '../../alerts/alert.js';
+import type { Clock } from '../../clock.js';
+import type { JiraError } from '../../jira/client/index.js';
+import type { Db } from '../../storage/repositories/users.js';
+import type { DeliveryJobsTable } from '../../storage/schema.js';
+import type { Mark } from '../decisions.js';
+import type { AlertLink, DeliveryAttempt, JobKind, JobOf } from '../job.js';
+import type { JiraAccess, PausePoint, WorkerSettings } from '../worker.js';
+
+export interface JobRun {
+  /** The job's mark as it stands in this run (a search that answered clears it). */
+  mark: Mark | null;
+  /** The lease this run holds (a mark renews it). */
+  leaseUntil: number | null;
+}
+
+export interface AttemptRow {
+  request: string;
+  outcome: DeliveryAttempt['outcome'];
+  status: number | null;
+  issueKey: string | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface JobContext<K extends JobKind = JobKind> {
+  job: JobOf<K>;
+  access: JiraAccess;
+  run: JobRun;
+  db: Db;
+  clock: Clock;
+  settings: WorkerSettings;
+  /** Waits for a token of the site's rate limit. */
+  acquire(priority?: boolean): Promise<void>;
+  /** Fenced update of the running job; false = another worker owns it now. */
+  update(set: Partial<DeliveryJobsTable>): Promise<boolean>;
+  attempt(request: string, outcome: DeliveryAttempt['outcome'], status: number | null, issueKey: string | null, error: string | null, durationMs: number): Promise<void>;
+  /**
+   * Done, with its result, in one transaction: `link` also writes the alert's link (and a sweep
+   * when asked), `attempt` the delivery-log row of the call that made it.
+   */
+  complete(result: Record<string, unknown>, link?: { issueId: string; issueKey: string; issueUrl: string; sweep: boolean }, attempt?: AttemptRow): Promise<void>;
+  /** Back to pending until `at` (with extra fields), nothing else now. */
+  defer(at: number, set?: Partial<DeliveryJobsTable>): Promise<void>;
+  finish(state: 'failed' | 'cancelled' | 'paused', o: { lastStatus?: number | null; lastError?: string | null; result?: Record<string, unknown> }): Promise<void>;
+  /** The job's alert (read with its claimed batch). */
+  findAlert(): Promise<Alert | undefined>;
+  /** The alert's link on this destination, if any (read with its claimed batch). */
+  findLink(): Promise<AlertLink | undefined>;
+  pause(point: PausePoint): Promise<void>;
+}
+
+export type JobHandler<K extends JobKind = JobKind> = {
+  run(ctx: JobContext<K>): Promise<void>;
+  /** Called before the runner's own failure handling; true = the handler dealt with it. */
+  onFailed?(ctx: JobContext<K>, err: JiraError): Promise<boolean>;
+};
+
+/** A create that may have reached Jira failed: the runner keeps a mark from `sentAt`. */
+export class SentCreateError extends Error {
+  constructor(
+    readonly error: JiraError,
+    readonly sentAt: number,
+    readonly durationMs: number,
+  ) {
+    super(error.message);
+  }
+}
+
+/** The job was put back (to wait, or because this worker lost it); the run ends quietly. */
+export class JobYielded extends Error {
+  constructor(readonly reason: 'deferred' | 'fenced') {
+    super(reason);
+  }
+}

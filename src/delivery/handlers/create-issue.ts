@@ -1,0 +1,81 @@
+// create_issue: an alert becomes one Jira issue on a destination. The order of a run:
+//   already linked? → the lookup a mark (or a replay) calls for → the mark → the lease check →
+//   the send → the link. docs/delivery.md ("the guarantee") says why each step is where it is.
+import { JiraError, type JiraIssue } from '../../jira/client/index.js';
+import { afterLookup, maySend, planLookup } from '../decisions.js';
+import { buildNewIssue } from '../issue-request.js';
+import { lookupLabels } from '../job.js';
+import { JobYielded, SentCreateError, type JobContext, type JobHandler } from './context.js';
+
+export const createIssueHandler: JobHandler<'create_issue'> = {
+  async run(ctx) {
+    const { job, access, clock, settings, run } = ctx;
+    const existing = await ctx.findLink();
+    if (existing) return ctx.complete({ issueId: existing.issueId, issueKey: existing.issueKey, note: 'already linked' });
+    const alert = await ctx.findAlert();
+    if (!alert) return ctx.finish('cancelled', { lastError: 'the alert no longer exists' });
+    // Disabling a destination pauses its routed queue; a manual dispatch is a person's explicit ask.
+    if (!access.destination.enabled && job.payload.reason !== 'manual') return ctx.finish('paused', { lastError: 'the destination is disabled; its deliveries resume when it is enabled' });
+
+    const plan = planLookup({ mark: run.mark, lookFirst: job.lookFirst }, clock.now(), settings);
+    if (plan.action === 'wait') return ctx.defer(plan.at, { unknown_since: plan.mark.since, unknown_until: plan.mark.until });
+    let hadMark = false;
+    if (plan.action === 'search') {
+      hadMark = plan.mark !== null;
+      run.mark = plan.mark;
+      const found = await findByLabels(ctx);
+      const next = afterLookup(found, hadMark);
+      if (next.action === 'link') {
+        const note = found.length > 1 ? `${found.length} issues carry the labels; the oldest is linked, the sweep closes the others` : null;
+        return ctx.complete(
+          { issueId: next.issue.id, issueKey: next.issue.key },
+          { issueId: next.issue.id, issueKey: next.issue.key, issueUrl: issueUrl(ctx, next.issue.key), sweep: next.sweep || job.hadUnknown },
+          { request: 'search', outcome: 'found', status: 200, issueKey: next.issue.key, error: note, durationMs: 0 },
+        );
+      }
+      await ctx.attempt('search', 'absent', 200, null, hadMark ? `no issue carries the labels once Jira's search could show it: creating it` : 'replay: no issue carries the labels: creating it', 0);
+      // A search answered: whatever the mark was about did not make an issue.
+      run.mark = null;
+    }
+
+    const issue = buildNewIssue(alert, access.destination, { publicUrl: settings.publicUrl, lookup: true });
+    await ctx.acquire();
+    await ctx.pause('before-mark');
+    const sentAt = clock.now();
+    // Commit "a create is on its way" before sending: a crash from here on leaves the trace.
+    const leaseUntil = sentAt + settings.leaseMs;
+    if (!(await ctx.update({ unknown_since: sentAt, unknown_until: null, lease_until: leaseUntil, updated_at: sentAt }))) throw new JobYielded('fenced');
+    run.leaseUntil = leaseUntil;
+    await ctx.pause('after-mark');
+    if (!maySend(clock.now(), run.leaseUntil, settings)) {
+      // This run stalled past what its lease allows: it must not send. Nothing went out, so the
+      // mark goes back to what it was, and the job runs again (here or elsewhere).
+      const now = clock.now();
+      await ctx.attempt('createIssue', 'retry', null, null, 'not sent: the lease would end before the create could finish (the process stalled)', 0);
+      await ctx.defer(now, { unknown_since: run.mark?.since ?? null, unknown_until: run.mark?.until ?? null });
+      return;
+    }
+    await ctx.pause('before-send');
+    const t0 = performance.now();
+    let created;
+    try {
+      created = await access.client.createIssue(issue);
+    } catch (err) {
+      if (err instanceof JiraError) throw new SentCreateError(err, sentAt, performance.now() - t0);
+      throw err;
+    }
+    await ctx.pause('after-send');
+    const attempt = { request: 'createIssue', outcome: 'ok' as const, status: 201, issueKey: created.key, error: null, durationMs: performance.now() - t0 };
+    await ctx.complete({ issueId: created.id, issueKey: created.key }, { issueId: created.id, issueKey: created.key, issueUrl: issueUrl(ctx, created.key), sweep: job.hadUnknown || hadMark }, attempt);
+  },
+};
+
+export function issueUrl(ctx: JobContext, key: string): string {
+  return ctx.access.client.issueUrl(key);
+}
+
+/** The issues carrying the alert's and the destination's lookup labels, oldest first. */
+export async function findByLabels(ctx: JobContext): Promise<JiraIssue[]> {
+  await ctx.acquire();
+  return ctx.access.client.findByLabels(lookupLabels(ctx.job.alertId, ctx.job.destinationId));
+}
