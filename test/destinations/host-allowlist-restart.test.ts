@@ -30,9 +30,10 @@ for (const db of DB_KINDS) {
 
       const alert = await second.api('POST', '/api/alerts', { title: 'after the list changed', severity: 'HIGH', type: 'RULE' });
       assert.equal(alert.status, 201, alert.text);
-      const job = await waitFor('the create job to fail', async () => {
+      // A refused host is cured by a change (of the destination or the list): the job waits, blocked.
+      const job = await waitFor('the create job to be blocked', async () => {
         const d = await second!.api('GET', `/api/alerts/${alert.body.id}/deliveries`);
-        return d.body.jobs.find((j: { state: string }) => j.state === 'failed');
+        return d.body.jobs.find((j: { state: string }) => j.state === 'blocked');
       });
       assert.match(job.lastError, /not listed in ALERTSYNC_JIRA_HOSTS/);
       const dest = await second.api('GET', `/api/destinations/${destinationId}`);
