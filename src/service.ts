@@ -57,7 +57,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       writeFileSync(file, generatedToken + '\n', { mode: 0o600 });
       logger.warn({ file }, `no ALERTSYNC_ADMIN_TOKEN was set: an admin API token was generated and written to ${file} (mode 0600)`);
     }
-    const alerts = new AlertsService(storage.db, clock, { maxContextBytes: config.maxContextBytes }, storage.dialect === 'postgres');
+    const alerts = new AlertsService(storage.db, clock, { maxContextBytes: config.maxContextBytes });
 
     const warnings: string[] = [];
     if (config.allowInsecureJira) {

@@ -6,6 +6,7 @@ import type { Db } from '../storage/repositories/users.js';
 import * as usersRepo from '../storage/repositories/users.js';
 import * as tokensRepo from '../storage/repositories/tokens.js';
 import { recordAudit } from '../storage/repositories/audit.js';
+import { isUniqueViolation } from '../storage/repositories/destinations.js';
 import type { ApiTokenRecord } from '../storage/repositories/tokens.js';
 import { generateApiToken, hashToken, tokenPrefix } from '../security/tokens.js';
 import { normalizeEmail, type Actor, type Role, type User } from './user.js';
@@ -54,39 +55,60 @@ export class UsersService {
     return usersRepo.findUserByEmail(this.db, normalizeEmail(email));
   }
 
+  /**
+   * Changes a user. The row is locked for the whole read-modify-write and only the changed columns
+   * are written, so a concurrent change is never undone. A patch that changes nothing writes nothing
+   * (no audit entry, no updatedAt bump).
+   */
   async update(actor: Actor, id: string, patch: { email?: string; name?: string; role?: Role; disabled?: boolean }): Promise<User> {
     const now = this.clock.now();
-    return this.db.transaction().execute(async (tx) => {
-      const u = await usersRepo.findUserById(tx, id);
-      if (!u) throw notFound('user', id);
-      const next: User = { ...u, updatedAt: now };
-      if (patch.email !== undefined) {
-        next.email = normalizeEmail(patch.email);
-        const other = await usersRepo.findUserByEmail(tx, next.email);
-        if (other && other.id !== id) throw conflict('email_taken', `a user with email ${next.email} already exists`);
-      }
-      if (patch.name !== undefined) {
-        next.name = patch.name.trim();
-        if (next.name === '') throw invalid('invalid_name', 'name must not be blank');
-      }
-      if (patch.role !== undefined) next.role = patch.role;
-      if (patch.disabled !== undefined) next.disabled = patch.disabled;
-      if (actor.id === id && (next.disabled || next.role !== 'admin') && u.role === 'admin') {
-        throw invalid('self_lockout', 'an admin cannot disable or demote their own account');
-      }
-      const changed: Record<string, unknown> = {};
-      for (const k of ['email', 'name', 'role', 'disabled'] as const) if (next[k] !== u[k]) changed[k] = { from: u[k], to: next[k] };
-      await usersRepo.updateUser(tx, next);
-      await recordAudit(tx, {
-        at: now,
-        actor,
-        action: next.disabled && !u.disabled ? 'user.disabled' : 'user.updated',
-        targetType: 'user',
-        targetId: id,
-        details: changed,
+    try {
+      return await this.db.transaction().execute(async (tx) => {
+        const u = await usersRepo.findUserForUpdate(tx, id);
+        if (!u) throw notFound('user', id);
+        const next: User = { ...u };
+        if (patch.email !== undefined) {
+          next.email = normalizeEmail(patch.email);
+          if (next.email !== u.email) {
+            const other = await usersRepo.findUserByEmail(tx, next.email);
+            if (other && other.id !== id) throw conflict('email_taken', `a user with email ${next.email} already exists`);
+          }
+        }
+        if (patch.name !== undefined) {
+          next.name = patch.name.trim();
+          if (next.name === '') throw invalid('invalid_name', 'name must not be blank');
+        }
+        if (patch.role !== undefined) next.role = patch.role;
+        if (patch.disabled !== undefined) next.disabled = patch.disabled;
+        if (actor.id === id && (next.disabled || next.role !== 'admin') && u.role === 'admin') {
+          throw invalid('self_lockout', 'an admin cannot disable or demote their own account');
+        }
+        const changed: Record<string, unknown> = {};
+        const columns: Partial<Pick<User, 'email' | 'name' | 'role' | 'disabled'>> = {};
+        for (const k of ['email', 'name', 'role', 'disabled'] as const) {
+          if (next[k] !== u[k]) {
+            changed[k] = { from: u[k], to: next[k] };
+            (columns as Record<string, unknown>)[k] = next[k];
+          }
+        }
+        if (Object.keys(changed).length === 0) return u;
+        next.updatedAt = now;
+        await usersRepo.updateUser(tx, id, columns, now);
+        await recordAudit(tx, {
+          at: now,
+          actor,
+          action: next.disabled && !u.disabled ? 'user.disabled' : 'user.updated',
+          targetType: 'user',
+          targetId: id,
+          details: changed,
+        });
+        return next;
       });
-      return next;
-    });
+    } catch (err) {
+      // Two concurrent renames to one email: the unique index refuses the second.
+      if (isUniqueViolation(err)) throw conflict('email_taken', `a user with email ${normalizeEmail(patch.email ?? '')} already exists`);
+      throw err;
+    }
   }
 
   async createToken(actor: Actor, userId: string, input: { name: string; expiresInDays?: number | null }): Promise<{ token: string; record: ApiTokenRecord }> {
@@ -121,7 +143,7 @@ export class UsersService {
   async revokeToken(actor: Actor, userId: string, tokenId: string): Promise<void> {
     const now = this.clock.now();
     await this.db.transaction().execute(async (tx) => {
-      const t = await tokensRepo.findToken(tx, userId, tokenId);
+      const t = await tokensRepo.findTokenForUpdate(tx, userId, tokenId);
       if (!t) throw notFound('token', tokenId);
       if (t.revokedAt !== null) return;
       await tokensRepo.revokeToken(tx, tokenId, now);

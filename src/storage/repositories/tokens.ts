@@ -62,6 +62,12 @@ export async function findToken(db: Db, userId: string, id: string): Promise<Api
   return r && toToken(r);
 }
 
+/** Reads a token for a change, locking its row until the transaction ends. */
+export async function findTokenForUpdate(db: Db, userId: string, id: string): Promise<ApiTokenRecord | undefined> {
+  const r = await db.selectFrom('api_tokens').select(COLUMNS).where('id', '=', id).where('user_id', '=', userId).forUpdate().executeTakeFirst();
+  return r && toToken(r);
+}
+
 export async function listTokens(db: Db, userId: string): Promise<ApiTokenRecord[]> {
   const rows = await db.selectFrom('api_tokens').select(COLUMNS).where('user_id', '=', userId).orderBy('created_at').execute();
   return rows.map(toToken);
