@@ -102,7 +102,10 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       metrics,
       users,
       alerts,
-      limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes },
+      limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes, maxJsonDepth: config.maxJsonDepth },
+      timeouts: { requestMs: config.requestTimeoutMs, headersMs: config.headersTimeoutMs, connectionMs: config.connectionTimeoutMs, keepAliveMs: config.keepAliveTimeoutMs },
+      cursorKey: box.deriveKey('list cursors'),
+      metricsToken: config.metricsToken,
       warnings: () => warnings,
       plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, limiter }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
     });

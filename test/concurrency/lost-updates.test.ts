@@ -42,7 +42,7 @@ const FIELDS: Array<{ patch: (v: string) => unknown; read: (d: any) => unknown; 
 forEachDb('no lost updates under concurrency', (db) => {
   let svc: TestService;
   before(async () => {
-    svc = await startTestService(db, { ALERTSYNC_ALLOW_INSECURE_JIRA: '1', ALERTSYNC_WORKER_ENABLED: '0' });
+    svc = await startTestService(db, { ALERTSYNC_ALLOW_INSECURE_JIRA: '1', ALERTSYNC_WORKER_DISABLED: '1' });
   });
   after(async () => svc.close());
 

@@ -6,7 +6,7 @@ import { dumpTables, forEachDb, startTestService, type TestService } from '../su
 forEachDb('a PATCH that changes nothing', (db) => {
   let svc: TestService;
   before(async () => {
-    svc = await startTestService(db, { ALERTSYNC_ALLOW_INSECURE_JIRA: '1', ALERTSYNC_WORKER_ENABLED: '0' });
+    svc = await startTestService(db, { ALERTSYNC_ALLOW_INSECURE_JIRA: '1', ALERTSYNC_WORKER_DISABLED: '1' });
   });
   after(async () => svc.close());
 

@@ -5,6 +5,7 @@ import type { AlertsService } from '../../alerts/alerts-service.js';
 import type { UsersService } from '../../users/users-service.js';
 import { invalid } from '../../errors.js';
 import { actorOf, originOf } from '../auth.js';
+import type { CursorCodec } from '../cursor.js';
 import { IdParams, errorResponses, iso } from '../schemas/common.js';
 import {
   AlertDetailSchema,
@@ -25,20 +26,7 @@ export const alertJson = (a: Alert) => ({
 const commentJson = (c: Comment) => ({ ...c, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) });
 const changeJson = (c: AlertChange) => ({ id: c.id, kind: c.kind, field: c.field, from: c.from, to: c.to, actor: c.actor, origin: c.origin, at: iso(c.at) });
 
-function encodeCursor(a: Alert): string {
-  return Buffer.from(JSON.stringify([a.createdAt, a.id])).toString('base64url');
-}
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') return { createdAt: v[0], id: v[1] };
-  } catch {
-    /* fall through */
-  }
-  throw invalid('invalid_cursor', 'cursor is not one this API returned');
-}
-
-export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService; users: UsersService; maxBatchBodyBytes: number }): void {
+export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService; users: UsersService; maxBatchBodyBytes: number; cursors: CursorCodec }): void {
   const { alerts, users } = deps;
   const tags = ['alerts'];
 
@@ -90,11 +78,11 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
         types: q.type,
         assigneeId,
         text: q.q,
-        after: q.cursor ? decodeCursor(q.cursor) : undefined,
+        after: q.cursor ? deps.cursors.decode(q.cursor) : undefined,
         limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);
-      return { alerts: page.map(alertJson), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
+      return { alerts: page.map(alertJson), nextCursor: rows.length > q.limit ? deps.cursors.encode(page[page.length - 1]!) : null };
     },
   });
 
