@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { may } from '../../users/user.js';
 import { Type } from '@sinclair/typebox';
 import type { Alert, AlertChange, Comment } from '../../alerts/alert.js';
 import type { AlertsService } from '../../alerts/alerts-service.js';
@@ -26,16 +27,33 @@ export const alertJson = (a: Alert) => ({
 const commentJson = (c: Comment) => ({ ...c, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) });
 const changeJson = (c: AlertChange) => ({ id: c.id, kind: c.kind, field: c.field, from: c.from, to: c.to, actor: c.actor, origin: c.origin, at: iso(c.at) });
 
+/**
+ * What a caller without alerts:read (the ingest role) gets back for an alert it sent: the id and
+ * whether it opened a new alert or counted an occurrence of an open one, never the stored alert.
+ */
+const AlertReceipt = Type.Object(
+  { id: Type.String(), created: Type.Boolean({ description: 'true: a new alert; false: an occurrence of the open alert with this dedupKey' }) },
+  { additionalProperties: false, description: 'The answer to a caller that may not read alerts (ingest role)' },
+);
+const CreatedAlert = Type.Union([Type.Ref('Alert'), AlertReceipt]);
+
 export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService; users: UsersService; maxBatchBodyBytes: number; cursors: CursorCodec }): void {
   const { alerts, users } = deps;
+  const mayRead = (request: FastifyRequest) => request.user !== null && may(request.user.role, 'alerts:read');
   const tags = ['alerts'];
 
   app.post('/api/alerts', {
     config: { permission: 'alerts:create' },
-    schema: { tags, summary: 'Create an alert (or count an occurrence of the open alert with the same dedupKey)', body: NewAlertSchema, response: { 200: Type.Ref('Alert'), 201: Type.Ref('Alert'), ...errorResponses } },
+    schema: {
+      tags,
+      summary: 'Create an alert (or count an occurrence of the open alert with the same dedupKey)',
+      description: 'Callers that may read alerts get the stored alert; the ingest role gets only { id, created }.',
+      body: NewAlertSchema,
+      response: { 200: CreatedAlert, 201: CreatedAlert, ...errorResponses },
+    },
     handler: async (request, reply) => {
       const { alert, created } = await alerts.create(actorOf(request), originOf(request), request.body as never);
-      return reply.code(created ? 201 : 200).send(alertJson(alert));
+      return reply.code(created ? 201 : 200).send(mayRead(request) ? alertJson(alert) : { id: alert.id, created });
     },
   });
 
@@ -46,13 +64,15 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
       tags,
       summary: 'Create up to 1,000 alerts, all or nothing',
       body: BatchSchema,
-      response: { 201: Type.Object({ alerts: Type.Array(Type.Ref('Alert')), created: Type.Integer(), deduplicated: Type.Integer() }), ...errorResponses },
+      response: { 201: Type.Object({ alerts: Type.Array(CreatedAlert), created: Type.Integer(), deduplicated: Type.Integer() }), ...errorResponses },
     },
     handler: async (request, reply) => {
       const body = request.body as { alerts: never[] };
       const results = await alerts.createBatch(actorOf(request), originOf(request), body.alerts);
       const created = results.filter((r) => r.created).length;
-      return reply.code(201).send({ alerts: results.map((r) => alertJson(r.alert)), created, deduplicated: results.length - created });
+      const read = mayRead(request);
+      const out = results.map((r) => (read ? alertJson(r.alert) : { id: r.alert.id, created: r.created }));
+      return reply.code(201).send({ alerts: out, created, deduplicated: results.length - created });
     },
   });
 
