@@ -50,7 +50,8 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     await checkKeyFingerprint(storage.db, box);
 
     const users = new UsersService(storage.db, clock);
-    const { generatedToken } = await users.bootstrapAdmin(config.adminToken);
+    const { generatedToken, warning: bootstrapWarning } = await users.bootstrapAdmin(config.adminToken);
+    if (bootstrapWarning) logger.warn(bootstrapWarning);
     if (generatedToken) {
       mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       const file = join(config.dataDir, 'admin-token');

@@ -6,6 +6,7 @@ import { initial } from './migrations/0001-initial.js';
 import { destinationTwoWaySite } from './migrations/0002-destination-two-way-site.js';
 import { delivery } from './migrations/0003-delivery.js';
 import { claimIndexes } from './migrations/0004-claim-indexes.js';
+import { tokenSourceAndIds } from './migrations/0005-token-source-and-ids.js';
 
 function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -13,6 +14,7 @@ function migrationsFor(storage: Storage): Record<string, Migration> {
     '0002-destination-two-way-site': destinationTwoWaySite,
     '0003-delivery': delivery(storage.dialect),
     '0004-claim-indexes': claimIndexes,
+    '0005-token-source-and-ids': tokenSourceAndIds,
   };
 }
 

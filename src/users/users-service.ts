@@ -8,12 +8,14 @@ import * as tokensRepo from '../storage/repositories/tokens.js';
 import { recordAudit } from '../storage/repositories/audit.js';
 import { isUniqueViolation } from '../storage/repositories/destinations.js';
 import type { ApiTokenRecord } from '../storage/repositories/tokens.js';
-import { generateApiToken, hashToken, tokenPrefix } from '../security/tokens.js';
+import { generateApiToken, hashToken, newTokenShortId, tokenLabel } from '../security/tokens.js';
 import { normalizeEmail, type Actor, type Role, type User } from './user.js';
 
 /** last_used_at is written at most this often per token, so reads stay cheap. */
 const TOUCH_EVERY_MS = 60_000;
 const MAX_TOKEN_DAYS = 3650;
+
+export type TokenRefusal = 'unknown' | 'revoked' | 'expired' | 'user_disabled';
 
 export interface Authenticated {
   user: User;
@@ -115,12 +117,12 @@ export class UsersService {
     const now = this.clock.now();
     const days = input.expiresInDays === undefined ? 90 : input.expiresInDays;
     if (days !== null && (days < 1 || days > MAX_TOKEN_DAYS)) throw invalid('invalid_expiry', `expiresInDays must be between 1 and ${MAX_TOKEN_DAYS}, or null for no expiry`);
-    const token = generateApiToken();
+    const { token, shortId } = generateApiToken();
     const record: ApiTokenRecord = {
       id: newId('tok', now),
       userId,
       name: input.name.trim() || 'token',
-      prefix: tokenPrefix(token),
+      prefix: tokenLabel('generated', shortId),
       createdAt: now,
       expiresAt: days === null ? null : now + days * 86_400_000,
       lastUsedAt: null,
@@ -151,15 +153,19 @@ export class UsersService {
     });
   }
 
-  /** Resolves a bearer token to its user; every failure is the same 401 to the caller. */
-  async authenticate(token: string): Promise<Authenticated> {
+  /**
+   * Resolves a bearer token to its user. A refused token gets one answer whatever the reason (a
+   * stolen token must not tell whether it was revoked, expired or its user disabled): the reason is
+   * returned for the log only.
+   */
+  async authenticate(token: string): Promise<Authenticated | { refused: TokenRefusal }> {
     const now = this.clock.now();
     const t = await tokensRepo.findTokenByHash(this.db, hashToken(token));
-    if (!t) throw unauthorized('the API token is not valid');
-    if (t.revokedAt !== null) throw unauthorized('the API token was revoked');
-    if (t.expiresAt !== null && t.expiresAt <= now) throw unauthorized('the API token has expired');
+    if (!t) return { refused: 'unknown' };
+    if (t.revokedAt !== null) return { refused: 'revoked' };
+    if (t.expiresAt !== null && t.expiresAt <= now) return { refused: 'expired' };
     const user = await usersRepo.findUserById(this.db, t.userId);
-    if (!user || user.disabled) throw unauthorized('the API token belongs to a disabled user');
+    if (!user || user.disabled) return { refused: 'user_disabled' };
     const last = this.#touched.get(t.id) ?? t.lastUsedAt ?? 0;
     if (now - last >= TOUCH_EVERY_MS) {
       this.#touched.set(t.id, now);
@@ -173,26 +179,40 @@ export class UsersService {
    * for the bootstrap admin (idempotent). Without it, and only when there are no users yet, a token
    * is generated and returned so that the caller can write it to a 0600 file.
    */
-  async bootstrapAdmin(adminToken: string | null): Promise<{ generatedToken: string | null }> {
+  async bootstrapAdmin(adminToken: string | null): Promise<{ generatedToken: string | null; warning?: string }> {
     const system: Actor = { type: 'system', id: null, name: 'bootstrap' };
     const now = this.clock.now();
     const email = 'admin@alertsync.local';
     if (adminToken !== null) {
       const hash = hashToken(adminToken);
-      if (await tokensRepo.findTokenByHash(this.db, hash)) return { generatedToken: null };
-      let admin = await usersRepo.findUserByEmail(this.db, email);
-      if (!admin) admin = await this.createBootstrapUser(system, email).catch(async () => usersRepo.findUserByEmail(this.db, email));
-      if (!admin) throw new Error('could not create the bootstrap admin');
-      const record: ApiTokenRecord = { id: newId('tok', now), userId: admin.id, name: 'ALERTSYNC_ADMIN_TOKEN', prefix: tokenPrefix(adminToken), createdAt: now, expiresAt: null, lastUsedAt: null, revokedAt: null };
-      try {
-        await this.db.transaction().execute(async (tx) => {
-          await tokensRepo.insertToken(tx, record, hash);
-          await recordAudit(tx, { at: now, actor: system, action: 'token.created', targetType: 'api_token', targetId: record.id, details: { userId: admin.id, name: record.name, source: 'ALERTSYNC_ADMIN_TOKEN' } });
-        });
-      } catch (err) {
-        // Another replica registered the same token at the same moment.
-        if (!(await tokensRepo.findTokenByHash(this.db, hash))) throw err;
+      const existing = await tokensRepo.findTokenByHash(this.db, hash);
+      if (existing && existing.revokedAt !== null) {
+        // A revoked value stays revoked (also when an operator goes back to an older value), and a
+        // replica started with a stale value revokes nothing: the current value keeps working.
+        return { generatedToken: null, warning: 'ALERTSYNC_ADMIN_TOKEN holds a token that was revoked (or replaced by another value): it does not work; set a new value' };
       }
+      if (!existing) {
+        let admin = await usersRepo.findUserByEmail(this.db, email);
+        if (!admin) admin = await this.createBootstrapUser(system, email).catch(async () => usersRepo.findUserByEmail(this.db, email));
+        if (!admin) throw new Error('could not create the bootstrap admin');
+        const record: ApiTokenRecord = { id: newId('tok', now), userId: admin.id, name: 'ALERTSYNC_ADMIN_TOKEN', prefix: tokenLabel('env', newTokenShortId()), createdAt: now, expiresAt: null, lastUsedAt: null, revokedAt: null };
+        try {
+          await this.db.transaction().execute(async (tx) => {
+            await tokensRepo.insertToken(tx, record, hash, 'env');
+            await recordAudit(tx, { at: now, actor: system, action: 'token.created', targetType: 'api_token', targetId: record.id, details: { userId: admin.id, name: record.name, source: 'ALERTSYNC_ADMIN_TOKEN' } });
+          });
+        } catch (err) {
+          // Another replica registered the same token at the same moment.
+          if (!(await tokensRepo.findTokenByHash(this.db, hash))) throw err;
+        }
+      }
+      // A changed ALERTSYNC_ADMIN_TOKEN replaces the values it held before: they stop working.
+      await this.db.transaction().execute(async (tx) => {
+        for (const old of await tokensRepo.findOtherLiveEnvTokens(tx, hash)) {
+          await tokensRepo.revokeToken(tx, old.id, now);
+          await recordAudit(tx, { at: now, actor: system, action: 'token.revoked', targetType: 'api_token', targetId: old.id, details: { userId: old.userId, reason: 'ALERTSYNC_ADMIN_TOKEN changed' } });
+        }
+      });
       return { generatedToken: null };
     }
     if ((await usersRepo.countUsers(this.db)) > 0) return { generatedToken: null };

@@ -74,9 +74,9 @@ export const userCases: BadRequestCase[] = [
 export const authCases: BadRequestCase[] = [
   { name: 'auth: no token', method: 'POST', path: '/api/alerts', body: alert, token: 'none', expectStatus: 401, expectMessage: /a valid API token is required/ },
   { name: 'auth: bogus token', method: 'GET', path: '/api/alerts', token: 'bogus', expectStatus: 401, expectMessage: /the API token is not valid/ },
-  { name: 'auth: expired token', method: 'GET', path: '/api/alerts', token: 'expired', expectStatus: 401, expectMessage: /the API token has expired/ },
-  { name: 'auth: revoked token', method: 'GET', path: '/api/alerts', token: 'revoked', expectStatus: 401, expectMessage: /the API token was revoked/ },
-  { name: 'auth: disabled user', method: 'GET', path: '/api/alerts', token: 'disabled', expectStatus: 401, expectMessage: /belongs to a disabled user/ },
+  { name: 'auth: expired token', method: 'GET', path: '/api/alerts', token: 'expired', expectStatus: 401, expectMessage: /^the API token is not valid$/ },
+  { name: 'auth: revoked token', method: 'GET', path: '/api/alerts', token: 'revoked', expectStatus: 401, expectMessage: /^the API token is not valid$/ },
+  { name: 'auth: disabled user', method: 'GET', path: '/api/alerts', token: 'disabled', expectStatus: 401, expectMessage: /^the API token is not valid$/ },
   { name: 'auth: bad token AND bad body is a 401, body never read', method: 'POST', path: '/api/alerts', rawBody: '{broken', token: 'bogus', expectStatus: 401, expectMessage: /the API token is not valid/ },
   { name: 'role: ingest may not list alerts', method: 'GET', path: '/api/alerts', token: 'ingest', expectStatus: 403, expectMessage: /the ingest role may not do this \(needs alerts:read\)/ },
   { name: 'role: viewer may not change status', method: 'PUT', path: (c) => `/api/alerts/${c.alertId}/status`, body: { status: 'CLOSED' }, token: 'viewer', expectStatus: 403, expectMessage: /the viewer role may not do this \(needs alerts:write\)/ },
