@@ -33,7 +33,7 @@ const writable = {
   apiToken: Type.String({ minLength: 1, maxLength: 4096, writeOnly: true, description: 'Jira API token: write-only, never returned' }),
   severities: Type.Array(SeveritySchema, { uniqueItems: true, description: 'empty = all' }),
   alertTypes: Type.Array(AlertTypeSchema, { uniqueItems: true, description: 'empty = all' }),
-  logTypes: Type.Array(Type.String({ minLength: 1, maxLength: 255, pattern: '^\\S(.*\\S)?$' }), { maxItems: 200, uniqueItems: true, description: 'empty = all' }),
+  logTypes: Type.Array(Type.String({ minLength: 1, maxLength: 255, pattern: '^\\S+$' }), { maxItems: 200, uniqueItems: true, description: 'empty = all; no spaces in a log type' }),
   manualDispatch: Type.Boolean(),
   sync: partialOf({ status: SyncModeSchema, assignee: SyncModeSchema, comments: SyncModeSchema }),
   issueProperties: IssuePropertiesPatch,

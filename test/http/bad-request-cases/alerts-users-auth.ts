@@ -14,6 +14,7 @@ export const alertCases: BadRequestCase[] = [
   { name: 'alert: context is an array', method: 'POST', path: '/api/alerts', body: { ...alert, context: [1, 2] }, expectStatus: 400, expectMessage: /body\.context must be of type object/ },
   { name: 'alert: context is a string', method: 'POST', path: '/api/alerts', body: { ...alert, context: '{"a":1}' }, expectStatus: 400, expectMessage: /body\.context must be of type object/ },
   { name: 'alert: logTypes is a string', method: 'POST', path: '/api/alerts', body: { ...alert, logTypes: 'AWS.CloudTrail' }, expectStatus: 400, expectMessage: /body\.logTypes must be of type array/ },
+  { name: 'alert: log type with a space inside', method: 'POST', path: '/api/alerts', body: { ...alert, logTypes: ['AWS CloudTrail'] }, expectStatus: 400, expectMessage: /body\.logTypes\.0 must match pattern/ },
   { name: 'alert: tag with a space', method: 'POST', path: '/api/alerts', body: { ...alert, tags: ['two words '] }, expectStatus: 400, expectMessage: /body\.tags\.0 must match pattern/ },
   { name: 'alert: unknown field', method: 'POST', path: '/api/alerts', body: { ...alert, priority: 'P1' }, expectStatus: 400, expectMessage: /body\.priority is not a known field/ },
   { name: 'alert: javascript runbook', method: 'POST', path: '/api/alerts', body: { ...alert, runbook: 'javascript:alert(1)' }, expectStatus: 400, expectMessage: /runbook must be an http or https URL or plain text, not a javascript: URL/ },
