@@ -13,6 +13,7 @@ import { UsersService } from './users/users-service.js';
 import { AlertsService } from './alerts/alerts-service.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { AuditService } from './audit/audit-service.js';
 import { DestinationsService } from './destinations/destinations-service.js';
 import { systemResolve } from './destinations/host-policy.js';
 import { destinationRoutes } from './http/routes/destinations.js';
@@ -103,6 +104,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       metrics,
       users,
       alerts,
+      audit: new AuditService(storage.db),
       limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes, maxJsonDepth: config.maxJsonDepth },
       timeouts: { requestMs: config.requestTimeoutMs, headersMs: config.headersTimeoutMs, connectionMs: config.connectionTimeoutMs, keepAliveMs: config.keepAliveTimeoutMs },
       cursorKey: box.deriveKey('list cursors'),

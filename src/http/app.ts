@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import type { Storage } from '../storage/db.js';
 import type { UsersService } from '../users/users-service.js';
 import type { AlertsService } from '../alerts/alerts-service.js';
+import type { AuditService } from '../audit/audit-service.js';
 import { installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { installValidation } from './validation.js';
@@ -35,9 +36,13 @@ export interface AppDeps {
   /** Bearer token for /metrics; null = loopback callers only. */
   metricsToken: string | null;
   warnings: () => string[];
+  audit: AuditService;
   /** Extra route groups (destinations, delivery, webhooks) registered by their own modules. */
-  plugins?: Array<(app: FastifyInstance) => void>;
+  plugins?: RouteGroup[];
 }
+
+/** A group of routes, made from the services it calls (routes call services only). */
+export type RouteGroup = (app: FastifyInstance) => void;
 
 export interface RouteInfo {
   method: string;
@@ -102,11 +107,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   installAuth(app, deps.users);
-  healthRoutes(app, deps);
-  alertRoutes(app, { alerts: deps.alerts, users: deps.users, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes, cursors: createCursorCodec(deps.cursorKey) });
-  userRoutes(app, { users: deps.users });
-  auditRoutes(app, { db: deps.storage.db });
-  for (const plugin of deps.plugins ?? []) plugin(app);
+  // Every route group is registered the same way: a function of its services, given the app. (Not
+  // app.register: an encapsulated context would compile its schemas with Fastify's default Ajv,
+  // which coerces types, instead of the strict body validator of http/validation.ts.)
+  const groups: RouteGroup[] = [
+    healthRoutes(deps),
+    alertRoutes({ alerts: deps.alerts, users: deps.users, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes, cursors: createCursorCodec(deps.cursorKey) }),
+    userRoutes({ users: deps.users }),
+    auditRoutes({ audit: deps.audit }),
+    ...(deps.plugins ?? []),
+  ];
+  for (const group of groups) group(app);
 
   app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.ready();

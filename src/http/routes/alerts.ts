@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { may } from '../../users/user.js';
 import { Type } from '@sinclair/typebox';
 import type { Alert, AlertChange, Comment } from '../../alerts/alert.js';
@@ -37,7 +38,12 @@ const AlertReceipt = Type.Object(
 );
 const CreatedAlert = Type.Union([Type.Ref('Alert'), AlertReceipt]);
 
-export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService; users: UsersService; maxBatchBodyBytes: number; cursors: CursorCodec }): void {
+export function alertRoutes(deps: { alerts: AlertsService; users: UsersService; maxBatchBodyBytes: number; cursors: CursorCodec }) {
+  return (fastify: FastifyInstance): void => register(fastify, deps);
+}
+
+function register(fastify: FastifyInstance, deps: { alerts: AlertsService; users: UsersService; maxBatchBodyBytes: number; cursors: CursorCodec }): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { alerts, users } = deps;
   const mayRead = (request: FastifyRequest) => request.user !== null && may(request.user.role, 'alerts:read');
   const tags = ['alerts'];
@@ -52,7 +58,7 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
       response: { 200: CreatedAlert, 201: CreatedAlert, ...errorResponses },
     },
     handler: async (request, reply) => {
-      const { alert, created } = await alerts.create(actorOf(request), originOf(request), request.body as never);
+      const { alert, created } = await alerts.create(actorOf(request), originOf(request), request.body);
       return reply.code(created ? 201 : 200).send(mayRead(request) ? alertJson(alert) : { id: alert.id, created });
     },
   });
@@ -67,8 +73,7 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
       response: { 201: Type.Object({ alerts: Type.Array(CreatedAlert), created: Type.Integer(), deduplicated: Type.Integer() }), ...errorResponses },
     },
     handler: async (request, reply) => {
-      const body = request.body as { alerts: never[] };
-      const results = await alerts.createBatch(actorOf(request), originOf(request), body.alerts);
+      const results = await alerts.createBatch(actorOf(request), originOf(request), request.body.alerts);
       const created = results.filter((r) => r.created).length;
       const read = mayRead(request);
       const out = results.map((r) => (read ? alertJson(r.alert) : { id: r.alert.id, created: r.created }));
@@ -85,7 +90,7 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
       response: { 200: Type.Object({ alerts: Type.Array(Type.Ref('Alert')), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
     },
     handler: async (request) => {
-      const q = request.query as { status?: string[]; severity?: string[]; type?: string[]; assignee?: string; q?: string; cursor?: string; limit: number };
+      const q = request.query;
       let assigneeId: string | null | undefined;
       if (q.assignee === 'none') assigneeId = null;
       else if (q.assignee?.includes('@')) {
@@ -110,7 +115,7 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:read' },
     schema: { tags, summary: 'One alert with its comments and history', params: IdParams, response: { 200: AlertDetailSchema, ...errorResponses } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const d = await alerts.get(id);
       return {
         alert: alertJson(d.alert),
@@ -125,8 +130,8 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:write' },
     schema: { tags, summary: 'Change the status', params: IdParams, body: StatusBody, response: { 200: Type.Ref('Alert'), ...errorResponses } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
-      const { status } = request.body as { status: never };
+      const { id } = request.params;
+      const { status } = request.body;
       return alertJson(await alerts.changeStatus(actorOf(request), originOf(request), id, status));
     },
   });
@@ -135,8 +140,8 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:write' },
     schema: { tags, summary: 'Assign by user id or email; both null (or {}) unassigns', params: IdParams, body: AssigneeBody, response: { 200: Type.Ref('Alert'), ...errorResponses } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as { userId?: string | null; email?: string | null };
+      const { id } = request.params;
+      const body = request.body;
       if (body.userId && body.email) throw invalid('ambiguous_assignee', 'give userId or email, not both');
       return alertJson(await alerts.assign(actorOf(request), originOf(request), id, body));
     },
@@ -146,8 +151,8 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:write' },
     schema: { tags, summary: 'Add a Markdown comment', params: IdParams, body: CommentBody, response: { 201: Type.Ref('Comment'), ...errorResponses } },
     handler: async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const { body } = request.body as { body: string };
+      const { id } = request.params;
+      const { body } = request.body;
       return reply.code(201).send(commentJson(await alerts.addComment(actorOf(request), originOf(request), id, body)));
     },
   });
@@ -158,8 +163,8 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:write' },
     schema: { tags, summary: 'Edit a comment (its author, or an admin)', params: CommentParams, body: CommentBody, response: { 200: Type.Ref('Comment'), ...errorResponses } },
     handler: async (request) => {
-      const { id, commentId } = request.params as { id: string; commentId: string };
-      const { body } = request.body as { body: string };
+      const { id, commentId } = request.params;
+      const { body } = request.body;
       const anyAuthor = request.user?.role === 'admin';
       return commentJson(await alerts.editComment(actorOf(request), originOf(request), id, commentId, body, { anyAuthor }));
     },
@@ -169,9 +174,9 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:write' },
     schema: { tags, summary: 'Delete a comment (its author, or an admin)', params: CommentParams, response: { 204: Type.Null(), ...errorResponses } },
     handler: async (request, reply) => {
-      const { id, commentId } = request.params as { id: string; commentId: string };
+      const { id, commentId } = request.params;
       await alerts.deleteComment(actorOf(request), originOf(request), id, commentId, { anyAuthor: request.user?.role === 'admin' });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   });
 }

@@ -4,7 +4,11 @@ import type { Storage } from '../../storage/db.js';
 import { forbidden, unauthorized } from '../../errors.js';
 import { metricsAccess } from '../metrics-access.js';
 
-export function healthRoutes(app: FastifyInstance, deps: { storage: Storage; metrics: Registry; warnings: () => string[]; metricsToken: string | null }): void {
+export function healthRoutes(deps: { storage: Storage; metrics: Registry; warnings: () => string[]; metricsToken: string | null }) {
+  return (app: FastifyInstance): void => register(app, deps);
+}
+
+function register(app: FastifyInstance, deps: { storage: Storage; metrics: Registry; warnings: () => string[]; metricsToken: string | null }): void {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
