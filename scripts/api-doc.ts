@@ -28,7 +28,7 @@ export async function renderApiDoc(): Promise<string> {
       'The machine-readable description is `GET /api/openapi.json` (OpenAPI 3.0, generated from the same route schemas).',
       '',
       'Roles: **admin** (everything), **analyst** (alerts, comments, dispatch; reads users and destinations),',
-      '**viewer** (read only), **ingest** (may only create alerts: for the tools that send them).',
+      '**viewer** (read only), **ingest** (may only create alerts: for the tools that send them; it gets back only `{ id, created }`, never the stored alert).',
       '',
       '| Endpoint | Permission | Roles | What it does |',
       '|---|---|---|---|',
