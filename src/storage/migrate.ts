@@ -8,7 +8,7 @@ import { delivery } from './migrations/0003-delivery.js';
 import { claimIndexes } from './migrations/0004-claim-indexes.js';
 import { tokenSourceAndIds } from './migrations/0005-token-source-and-ids.js';
 
-function migrationsFor(storage: Storage): Record<string, Migration> {
+export function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
     '0001-initial': initial(storage.dialect),
     '0002-destination-two-way-site': destinationTwoWaySite,

@@ -2,6 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { forEachDb, startTestService, type TestService } from '../support/service.js';
 
 forEachDb('the ingest role gets a receipt, never the stored alert', (db) => {
@@ -65,6 +66,9 @@ forEachDb('API tokens', (db) => {
     svc = await startTestService(db, { ALERTSYNC_WORKER_DISABLED: '1' }, { ...reuse, adminToken: second });
     assert.equal((await svc.api('GET', '/api/users/me', undefined, second)).status, 200);
     assert.equal((await svc.api('GET', '/api/users/me', undefined, first)).status, 401, 'a revoked value stays revoked');
+    await svc.close();
+    svc = undefined as never;
+    rmSync(reuse.dataDir, { recursive: true, force: true });
   });
 
   test('the token label shown in lists holds nothing of the secret', async () => {
