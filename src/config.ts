@@ -29,6 +29,15 @@ export interface Config {
   workerPollMs: number;
   workerConcurrency: number;
   siteRateLimit: number;
+  /** Deepest nesting of arrays/objects a JSON body may have; deeper bodies are refused (400) before parsing. */
+  maxJsonDepth: number;
+  /** HTTP server timeouts (Node http.Server / Fastify), all in milliseconds. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  connectionTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** Bearer token for GET /metrics; null = /metrics answers loopback callers only. */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +142,14 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     throw new ConfigError('ALERTSYNC_JOB_LEASE_MS', `must be longer than ALERTSYNC_JIRA_TIMEOUT_MS (${jiraTimeoutMs}), so that a lease outlives any Jira call`);
   }
 
+  const requestTimeoutMs = int(env, 'ALERTSYNC_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  const headersTimeoutMs = int(env, 'ALERTSYNC_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('ALERTSYNC_HEADERS_TIMEOUT_MS', `must not be longer than ALERTSYNC_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
+  const metricsToken = str(env, 'ALERTSYNC_METRICS_TOKEN') ?? null;
+  if (metricsToken !== null && metricsToken.length < 24) throw new ConfigError('ALERTSYNC_METRICS_TOKEN', 'must be at least 24 characters long');
+
   return {
     port,
     host,
@@ -158,5 +175,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     workerPollMs: int(env, 'ALERTSYNC_WORKER_POLL_MS', 500, 5, 60_000),
     workerConcurrency: int(env, 'ALERTSYNC_WORKER_CONCURRENCY', 8, 1, 256),
     siteRateLimit: int(env, 'ALERTSYNC_JIRA_RATE_LIMIT', 10, 1, 10_000),
+    maxJsonDepth: int(env, 'ALERTSYNC_MAX_JSON_DEPTH', 64, 2, 1_000),
+    requestTimeoutMs,
+    headersTimeoutMs,
+    connectionTimeoutMs: int(env, 'ALERTSYNC_CONNECTION_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    keepAliveTimeoutMs: int(env, 'ALERTSYNC_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    metricsToken,
   };
 }

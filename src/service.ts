@@ -13,6 +13,7 @@ import { UsersService } from './users/users-service.js';
 import { AlertsService } from './alerts/alerts-service.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
+import { AuditService } from './audit/audit-service.js';
 import { DestinationsService } from './destinations/destinations-service.js';
 import { hostRefusal, systemResolve } from './destinations/host-policy.js';
 import { destinationRoutes } from './http/routes/destinations.js';
@@ -52,14 +53,15 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     await checkKeyFingerprint(storage.db, box);
 
     const users = new UsersService(storage.db, clock);
-    const { generatedToken } = await users.bootstrapAdmin(config.adminToken);
+    const { generatedToken, warning: bootstrapWarning } = await users.bootstrapAdmin(config.adminToken);
+    if (bootstrapWarning) logger.warn(bootstrapWarning);
     if (generatedToken) {
       mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       const file = join(config.dataDir, 'admin-token');
       writeFileSync(file, generatedToken + '\n', { mode: 0o600 });
       logger.warn({ file }, `no ALERTSYNC_ADMIN_TOKEN was set: an admin API token was generated and written to ${file} (mode 0600)`);
     }
-    const alerts = new AlertsService(storage.db, clock, { maxContextBytes: config.maxContextBytes }, storage.dialect === 'postgres');
+    const alerts = new AlertsService(storage.db, clock, { maxContextBytes: config.maxContextBytes });
 
     const warnings: string[] = [];
     if (config.allowInsecureJira) {
@@ -117,7 +119,11 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       metrics,
       users,
       alerts,
-      limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes },
+      audit: new AuditService(storage.db),
+      limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes, maxJsonDepth: config.maxJsonDepth },
+      timeouts: { requestMs: config.requestTimeoutMs, headersMs: config.headersTimeoutMs, connectionMs: config.connectionTimeoutMs, keepAliveMs: config.keepAliveTimeoutMs },
+      cursorKey: box.deriveKey('list cursors'),
+      metricsToken: config.metricsToken,
       warnings: () => warnings,
       plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter) }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
     });

@@ -38,8 +38,6 @@ export class AlertsService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly limits: { maxContextBytes: number },
-    /** PostgreSQL: lock the alert row while changing it (SQLite has one writer at a time anyway). */
-    private readonly lockRows = false,
   ) {}
 
   onEvent(listener: AlertEventListener): void {
@@ -233,7 +231,7 @@ export class AlertsService {
   }
 
   async #load(tx: Db, id: string): Promise<Alert> {
-    const a = await repo.findAlertForUpdate(tx, id, this.lockRows);
+    const a = await repo.findAlertForUpdate(tx, id);
     if (!a) throw notFound('alert', id);
     return a;
   }

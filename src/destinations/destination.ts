@@ -98,7 +98,7 @@ export function validateDestination(d: Omit<Destination, 'id' | 'hasWebhookSecre
   unique('severities', d.severities);
   unique('alertTypes', d.alertTypes);
   unique('logTypes', d.logTypes);
-  for (const l of d.logTypes) if (l.trim() === '' || l !== l.trim()) throw invalid('invalid_log_type', 'logTypes: a log type must not be blank or padded with spaces');
+  for (const l of d.logTypes) if (l === '' || /\s/.test(l)) throw invalid('invalid_log_type', 'logTypes: a log type must not be blank or contain spaces');
   for (const a of SYNC_ASPECTS) {
     if (!SYNC_MODES.includes(d.sync[a])) throw invalid('invalid_sync_mode', `sync.${a} must be one of ${SYNC_MODES.join(', ')}`);
   }

@@ -251,7 +251,8 @@ export class DestinationsService {
     let result: Destination | null = null;
 
     await this.saveGuarded({ id, name: patch.name ?? before.destination.name }, async (tx) => {
-      const stored = await repo.findDestination(tx, id);
+      // Locked until the transaction ends: a concurrent change waits, then reads this one's result.
+      const stored = await repo.findDestinationForUpdate(tx, id);
       if (!stored) throw notFound('destination', id);
       const old = stored.destination;
       const next = applyPatch(old, patch, checked, now);
@@ -266,7 +267,8 @@ export class DestinationsService {
       warnings.push(...(await this.checkRules(tx, next)));
 
       const secrets: SealedSecrets = { ...stored.secrets };
-      if (patch.apiToken !== undefined) secrets.apiTokenEnc = box.seal(patch.apiToken, tokenBinding(id));
+      const tokenChanged = patch.apiToken !== undefined && patch.apiToken !== box.open(stored.secrets.apiTokenEnc, tokenBinding(id));
+      if (tokenChanged) secrets.apiTokenEnc = box.seal(patch.apiToken!, tokenBinding(id));
       const twoWay = isTwoWay(next.sync);
       let secretEvent: 'created' | 'revoked' | null = null;
       if (twoWay && secrets.webhookSecretEnc === null) {
@@ -282,14 +284,19 @@ export class DestinationsService {
         secretEvent = 'revoked';
       }
       next.hasWebhookSecret = secrets.webhookSecretEnc !== null;
+      const changed = AUDITED_FIELDS.filter((k) => JSON.stringify(next[k]) !== JSON.stringify(old[k]));
+      if (changed.length === 0 && !tokenChanged && secretEvent === null) {
+        // Nothing changes: no write, no audit entry, no updatedAt bump.
+        result = old;
+        return;
+      }
       await repo.updateDestination(tx, next, secrets, twoWay ? next.siteHost : null);
       for (const l of this.#changeListeners) await l(tx, { id, kind: 'updated', enabled: next.enabled });
 
-      const changed = AUDITED_FIELDS.filter((k) => JSON.stringify(next[k]) !== JSON.stringify(old[k]));
       const details: Record<string, unknown> = { changed };
       for (const k of changed) details[k] = { from: old[k], to: next[k] };
       await recordAudit(tx, { at: now, actor, action: 'destination.updated', targetType: 'destination', targetId: id, details });
-      if (patch.apiToken !== undefined) {
+      if (tokenChanged) {
         await recordAudit(tx, { at: now, actor, action: 'destination.api_token_changed', targetType: 'destination', targetId: id, details: { reason: 'updated' } });
       }
       if (secretEvent === 'created') await recordAudit(tx, { at: now, actor, action: 'webhook_secret.created', targetType: 'destination', targetId: id, details: {} });
@@ -304,7 +311,7 @@ export class DestinationsService {
   async delete(actor: Actor, id: string): Promise<void> {
     const now = this.deps.clock.now();
     await this.deps.db.transaction().execute(async (tx) => {
-      const stored = await repo.findDestination(tx, id);
+      const stored = await repo.findDestinationForUpdate(tx, id);
       if (!stored) throw notFound('destination', id);
       const d = stored.destination;
       await repo.deleteDestination(tx, id);
@@ -321,7 +328,9 @@ export class DestinationsService {
     const { db, box, clock, config } = this.deps;
     const now = clock.now();
     return db.transaction().execute(async (tx) => {
-      const stored = await repo.findDestination(tx, id);
+      // Locked: a concurrent PATCH that turns two-way off either waits for this rotation (and then
+      // revokes its secret) or commits first (and this rotation sees no two-way sync: 409).
+      const stored = await repo.findDestinationForUpdate(tx, id);
       if (!stored) throw notFound('destination', id);
       if (!isTwoWay(stored.destination.sync)) {
         throw conflict('not_two_way', `destination ${id} has no two-way sync, so it has no webhook secret to rotate; set an aspect of sync to two_way first`);

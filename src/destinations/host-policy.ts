@@ -43,6 +43,14 @@ export function addressRefusal(address: string): string | null {
     return 'is not an IP address';
   }
   if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+  if (ip.kind() === 'ipv6' && isIPv4Compatible(ip as ipaddr.IPv6)) {
+    // ::a.b.c.d (deprecated by RFC 4291) reaches a.b.c.d on many stacks: ::7f00:1 is 127.0.0.1.
+    const v4 = ipaddr.IPv4.parse((ip as ipaddr.IPv6).toNormalizedString().split(':').slice(6).map((h) => parseInt(h, 16)).flatMap((n) => [n >> 8, n & 255]).join('.'));
+    const inner = v4.range();
+    return inner === 'unicast'
+      ? `is an IPv4-compatible IPv6 address (::${v4.toString()}, deprecated by RFC 4291)`
+      : `is a ${inner} address (IPv4-compatible IPv6 of ${v4.toString()})`;
+  }
   const range = ip.range();
   return range === 'unicast' ? null : `is a ${range} address`;
 }
@@ -63,6 +71,12 @@ export function hostRefusal(siteHost: string, policy: Pick<HostPolicy, 'jiraHost
   if (policy.allowInsecureJira && policy.jiraHosts.includes(host)) return null;
   if (port === undefined && !ipaddr.isValid(host) && ATLASSIAN.test(host)) return null;
   return `the Jira site ${site} is not an Atlassian Cloud site (*.atlassian.net) and is not listed in ALERTSYNC_JIRA_HOSTS`;
+}
+
+/** ::a.b.c.d: the first 96 bits zero, and not :: or ::1 themselves. */
+function isIPv4Compatible(ip: ipaddr.IPv6): boolean {
+  const p = ip.parts;
+  return p.slice(0, 6).every((x) => x === 0) && !(p[6] === 0 && (p[7] === 0 || p[7] === 1));
 }
 
 function refuse(message: string): never {

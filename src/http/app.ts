@@ -7,12 +7,14 @@ import type { Registry } from 'prom-client';
 import type { Storage } from '../storage/db.js';
 import type { UsersService } from '../users/users-service.js';
 import type { AlertsService } from '../alerts/alerts-service.js';
+import type { AuditService } from '../audit/audit-service.js';
 import { installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { installValidation } from './validation.js';
 import { installSafeJsonParser } from './json-parser.js';
 import { installNulGuard } from './nul-guard.js';
 import { installHttpMetrics } from './metrics.js';
+import { createCursorCodec } from './cursor.js';
 import { ErrorBody } from './schemas/common.js';
 import { AlertSchema, CommentSchema } from './schemas/alerts.js';
 import { alertRoutes } from './routes/alerts.js';
@@ -26,11 +28,21 @@ export interface AppDeps {
   metrics: Registry;
   users: UsersService;
   alerts: AlertsService;
-  limits: { maxBodyBytes: number; maxBatchBodyBytes: number };
+  limits: { maxBodyBytes: number; maxBatchBodyBytes: number; maxJsonDepth: number };
+  /** HTTP server timeouts in milliseconds (docs/configuration.md). */
+  timeouts: { requestMs: number; headersMs: number; connectionMs: number; keepAliveMs: number };
+  /** Key that signs list cursors (derived from ALERTSYNC_SECRET_KEY). */
+  cursorKey: Buffer;
+  /** Bearer token for /metrics; null = loopback callers only. */
+  metricsToken: string | null;
   warnings: () => string[];
+  audit: AuditService;
   /** Extra route groups (destinations, delivery, webhooks) registered by their own modules. */
-  plugins?: Array<(app: FastifyInstance) => void>;
+  plugins?: RouteGroup[];
 }
+
+/** A group of routes, made from the services it calls (routes call services only). */
+export type RouteGroup = (app: FastifyInstance) => void;
 
 export interface RouteInfo {
   method: string;
@@ -50,13 +62,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.limits.maxBodyBytes,
+    // A client gets requestMs for the whole request (headers and body) and headersMs for its
+    // headers; an idle socket is closed after connectionMs, an idle keep-alive one after keepAliveMs.
+    requestTimeout: deps.timeouts.requestMs,
+    connectionTimeout: deps.timeouts.connectionMs,
+    keepAliveTimeout: deps.timeouts.keepAliveMs,
+    http: {
+      headersTimeout: deps.timeouts.headersMs,
+      requestTimeout: deps.timeouts.requestMs,
+      // How often Node checks those timeouts (its default, 30 s, would let a short timeout run long).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(deps.timeouts.headersMs / 4))),
+    },
     trustProxy: false,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false } },
   });
   // The API speaks JSON only: anything else is answered 415 instead of reaching validation as text.
   app.removeContentTypeParser('text/plain');
-  installSafeJsonParser(app);
+  installSafeJsonParser(app, { maxDepth: deps.limits.maxJsonDepth });
   installNulGuard(app);
   installValidation(app);
   installErrorHandling(app);
@@ -84,11 +107,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   installAuth(app, deps.users);
-  healthRoutes(app, deps);
-  alertRoutes(app, { alerts: deps.alerts, users: deps.users, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes });
-  userRoutes(app, { users: deps.users });
-  auditRoutes(app, { db: deps.storage.db });
-  for (const plugin of deps.plugins ?? []) plugin(app);
+  // Every route group is registered the same way: a function of its services, given the app. (Not
+  // app.register: an encapsulated context would compile its schemas with Fastify's default Ajv,
+  // which coerces types, instead of the strict body validator of http/validation.ts.)
+  const groups: RouteGroup[] = [
+    healthRoutes(deps),
+    alertRoutes({ alerts: deps.alerts, users: deps.users, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes, cursors: createCursorCodec(deps.cursorKey) }),
+    userRoutes({ users: deps.users }),
+    auditRoutes({ audit: deps.audit }),
+    ...(deps.plugins ?? []),
+  ];
+  for (const group of groups) group(app);
 
   app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.ready();

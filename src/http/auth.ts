@@ -15,6 +15,9 @@ declare module 'fastify' {
   }
 }
 
+/** The one answer to a token that is unknown, revoked, expired or belongs to a disabled user. */
+export const REFUSED = 'the API token is not valid';
+
 export function installAuth(app: FastifyInstance, users: UsersService): void {
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => {
@@ -24,7 +27,13 @@ export function installAuth(app: FastifyInstance, users: UsersService): void {
     if (!header) throw unauthorized('a valid API token is required (Authorization: Bearer <token>)');
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) throw unauthorized('the Authorization header must be "Bearer <token>"');
-    const { user } = await users.authenticate(m[1]!);
+    const outcome = await users.authenticate(m[1]!);
+    if ('refused' in outcome) {
+      // One answer for every refused token; why it was refused is for the log only.
+      request.log.info({ tokenRefused: outcome.refused }, 'API token refused');
+      throw unauthorized(REFUSED);
+    }
+    const { user } = outcome;
     request.user = user;
     if (!may(user.role, permission)) throw forbidden(`the ${user.role} role may not do this (needs ${permission})`);
   });

@@ -4,26 +4,28 @@
 import type { FastifyInstance } from 'fastify';
 import { invalid } from '../errors.js';
 
-function findNul(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const hit = findNul(value[i], `${path}.${i}`);
-      if (hit) return hit;
-    }
-    return null;
-  }
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (k === 'context') continue;
-      if (k.includes('\u0000')) return `${path}.<key>`;
-      const hit = findNul(v, `${path}.${k}`);
-      if (hit) return hit;
+/** The first path holding a NUL, walked without recursion (bodies are depth-bounded at parse time anyway). */
+function findNul(root: unknown, rootPath: string): string | null {
+  const stack: Array<[unknown, string]> = [[root, rootPath]];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}.${i}`]);
+    } else if (value && typeof value === 'object') {
+      const entries = Object.entries(value);
+      for (const [k] of entries) if (k.includes('\u0000')) return `${path}.<key>`;
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, v] = entries[i]!;
+        if (k !== 'context') stack.push([v, `${path}.${k}`]);
+      }
     }
   }
   return null;
 }
 
+/** Runs at preValidation: after routing, authentication and the (depth-bounded) body parse. */
 export function installNulGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
     const hit = findNul(request.params, 'params') ?? findNul(request.query, 'querystring') ?? findNul(request.body, 'body');

@@ -18,6 +18,11 @@ export class SecretBox {
     return createHmac('sha256', this.#key).update('alertsync key fingerprint').digest('hex').slice(0, 32);
   }
 
+  /** A key for another purpose (e.g. signing list cursors), derived from this one: never the key itself. */
+  deriveKey(purpose: string): Buffer {
+    return createHmac('sha256', this.#key).update(`alertsync derived key: ${purpose}`).digest();
+  }
+
   seal(plain: string, boundTo: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv);

@@ -4,17 +4,31 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const API_TOKEN_PREFIX = 'ast_';
 
-export function generateApiToken(): string {
-  return API_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+/** A random short id, shown to tell tokens apart; it is not part of any secret. */
+export function newTokenShortId(): string {
+  return randomBytes(5).toString('base64url').slice(0, 6);
+}
+
+/**
+ * `ast_<short id>.<secret>`: the short id (6 random characters) is public, what follows is 256
+ * random bits. The whole string is hashed and checked; the short id is only a label.
+ */
+export function generateApiToken(): { token: string; shortId: string } {
+  const shortId = newTokenShortId();
+  return { token: `${API_TOKEN_PREFIX}${shortId}.${randomBytes(32).toString('base64url')}`, shortId };
 }
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** The first characters of a token, safe to show so a person can tell tokens apart. */
-export function tokenPrefix(token: string): string {
-  return token.slice(0, API_TOKEN_PREFIX.length + 6);
+/**
+ * What GET /api/users/{id}/tokens shows to tell tokens apart: `ast_<short id>` for a generated token
+ * (the start of the token, but none of its secret part), `env_<short id>` for ALERTSYNC_ADMIN_TOKEN
+ * (nothing of the value the operator chose).
+ */
+export function tokenLabel(kind: 'generated' | 'env', shortId: string): string {
+  return `${kind === 'env' ? 'env_' : API_TOKEN_PREFIX}${shortId}`;
 }
 
 export function generateWebhookSecret(): string {

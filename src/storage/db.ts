@@ -1,10 +1,11 @@
 // One query layer (Kysely) over the embedded SQLite file or a shared PostgreSQL server.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { SingleWriterSqliteDialect } from './sqlite-dialect.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -22,16 +23,29 @@ export interface Storage {
 // int8 (bigint) columns hold epoch milliseconds and counters: well inside Number's safe range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export function openSqlite(dataDir: string): Storage {
+/**
+ * The data directory is 0700 and the database files 0600, whatever the umask and whatever the
+ * modes of an existing directory. SQLite creates the -wal and -shm files with the mode of the
+ * database file, so the file is created 0600 before SQLite opens it.
+ */
+export function secureDataFiles(dataDir: string, path: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
+export function openSqlite(dataDir: string): Storage {
   const path = join(dataDir, 'alertsync.db');
+  secureDataFiles(dataDir, path);
   const database = new SQLite(path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   cachePreparedStatements(database);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  secureDataFiles(dataDir, path);
+  const db = new Kysely<Database>({ dialect: new SingleWriterSqliteDialect({ database }) });
   return {
     db,
     dialect: 'sqlite',

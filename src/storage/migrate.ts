@@ -6,15 +6,17 @@ import { initial } from './migrations/0001-initial.js';
 import { destinationTwoWaySite } from './migrations/0002-destination-two-way-site.js';
 import { delivery } from './migrations/0003-delivery.js';
 import { claimIndexes } from './migrations/0004-claim-indexes.js';
+import { tokenSourceAndIds } from './migrations/0005-token-source-and-ids.js';
 import { deliveryMarks } from './migrations/0006-delivery-marks.js';
 import { siteLearnedRate } from './migrations/0007-site-learned-rate.js';
 
-function migrationsFor(storage: Storage): Record<string, Migration> {
+export function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
     '0001-initial': initial(storage.dialect),
     '0002-destination-two-way-site': destinationTwoWaySite,
     '0003-delivery': delivery(storage.dialect),
     '0004-claim-indexes': claimIndexes,
+    '0005-token-source-and-ids': tokenSourceAndIds,
     '0006-delivery-marks': deliveryMarks,
     '0007-site-learned-rate': siteLearnedRate(storage.dialect),
   };

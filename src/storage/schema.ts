@@ -22,6 +22,8 @@ export interface ApiTokensTable {
   expires_at: number | null;
   last_used_at: number | null;
   revoked_at: number | null;
+  /** 'env': registered from ALERTSYNC_ADMIN_TOKEN (migration 0005); null: made through the API. */
+  source: string | null;
 }
 
 export interface AlertsTable {

@@ -1,10 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { may } from '../../users/user.js';
 import { Type } from '@sinclair/typebox';
 import type { Alert, AlertChange, Comment } from '../../alerts/alert.js';
 import type { AlertsService } from '../../alerts/alerts-service.js';
 import type { UsersService } from '../../users/users-service.js';
 import { invalid } from '../../errors.js';
 import { actorOf, originOf } from '../auth.js';
+import type { CursorCodec } from '../cursor.js';
 import { IdParams, errorResponses, iso } from '../schemas/common.js';
 import {
   AlertDetailSchema,
@@ -25,29 +28,38 @@ export const alertJson = (a: Alert) => ({
 const commentJson = (c: Comment) => ({ ...c, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) });
 const changeJson = (c: AlertChange) => ({ id: c.id, kind: c.kind, field: c.field, from: c.from, to: c.to, actor: c.actor, origin: c.origin, at: iso(c.at) });
 
-function encodeCursor(a: Alert): string {
-  return Buffer.from(JSON.stringify([a.createdAt, a.id])).toString('base64url');
-}
-function decodeCursor(cursor: string): { createdAt: number; id: string } {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') return { createdAt: v[0], id: v[1] };
-  } catch {
-    /* fall through */
-  }
-  throw invalid('invalid_cursor', 'cursor is not one this API returned');
+/**
+ * What a caller without alerts:read (the ingest role) gets back for an alert it sent: the id and
+ * whether it opened a new alert or counted an occurrence of an open one, never the stored alert.
+ */
+const AlertReceipt = Type.Object(
+  { id: Type.String(), created: Type.Boolean({ description: 'true: a new alert; false: an occurrence of the open alert with this dedupKey' }) },
+  { additionalProperties: false, description: 'The answer to a caller that may not read alerts (ingest role)' },
+);
+const CreatedAlert = Type.Union([Type.Ref('Alert'), AlertReceipt]);
+
+export function alertRoutes(deps: { alerts: AlertsService; users: UsersService; maxBatchBodyBytes: number; cursors: CursorCodec }) {
+  return (fastify: FastifyInstance): void => register(fastify, deps);
 }
 
-export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService; users: UsersService; maxBatchBodyBytes: number }): void {
+function register(fastify: FastifyInstance, deps: { alerts: AlertsService; users: UsersService; maxBatchBodyBytes: number; cursors: CursorCodec }): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { alerts, users } = deps;
+  const mayRead = (request: FastifyRequest) => request.user !== null && may(request.user.role, 'alerts:read');
   const tags = ['alerts'];
 
   app.post('/api/alerts', {
     config: { permission: 'alerts:create' },
-    schema: { tags, summary: 'Create an alert (or count an occurrence of the open alert with the same dedupKey)', body: NewAlertSchema, response: { 200: Type.Ref('Alert'), 201: Type.Ref('Alert'), ...errorResponses } },
+    schema: {
+      tags,
+      summary: 'Create an alert (or count an occurrence of the open alert with the same dedupKey)',
+      description: 'Callers that may read alerts get the stored alert; the ingest role gets only { id, created }.',
+      body: NewAlertSchema,
+      response: { 200: CreatedAlert, 201: CreatedAlert, ...errorResponses },
+    },
     handler: async (request, reply) => {
-      const { alert, created } = await alerts.create(actorOf(request), originOf(request), request.body as never);
-      return reply.code(created ? 201 : 200).send(alertJson(alert));
+      const { alert, created } = await alerts.create(actorOf(request), originOf(request), request.body);
+      return reply.code(created ? 201 : 200).send(mayRead(request) ? alertJson(alert) : { id: alert.id, created });
     },
   });
 
@@ -58,13 +70,14 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
       tags,
       summary: 'Create up to 1,000 alerts, all or nothing',
       body: BatchSchema,
-      response: { 201: Type.Object({ alerts: Type.Array(Type.Ref('Alert')), created: Type.Integer(), deduplicated: Type.Integer() }), ...errorResponses },
+      response: { 201: Type.Object({ alerts: Type.Array(CreatedAlert), created: Type.Integer(), deduplicated: Type.Integer() }), ...errorResponses },
     },
     handler: async (request, reply) => {
-      const body = request.body as { alerts: never[] };
-      const results = await alerts.createBatch(actorOf(request), originOf(request), body.alerts);
+      const results = await alerts.createBatch(actorOf(request), originOf(request), request.body.alerts);
       const created = results.filter((r) => r.created).length;
-      return reply.code(201).send({ alerts: results.map((r) => alertJson(r.alert)), created, deduplicated: results.length - created });
+      const read = mayRead(request);
+      const out = results.map((r) => (read ? alertJson(r.alert) : { id: r.alert.id, created: r.created }));
+      return reply.code(201).send({ alerts: out, created, deduplicated: results.length - created });
     },
   });
 
@@ -77,7 +90,7 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
       response: { 200: Type.Object({ alerts: Type.Array(Type.Ref('Alert')), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
     },
     handler: async (request) => {
-      const q = request.query as { status?: string[]; severity?: string[]; type?: string[]; assignee?: string; q?: string; cursor?: string; limit: number };
+      const q = request.query;
       let assigneeId: string | null | undefined;
       if (q.assignee === 'none') assigneeId = null;
       else if (q.assignee?.includes('@')) {
@@ -90,11 +103,11 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
         types: q.type,
         assigneeId,
         text: q.q,
-        after: q.cursor ? decodeCursor(q.cursor) : undefined,
+        after: q.cursor ? deps.cursors.decode(q.cursor) : undefined,
         limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);
-      return { alerts: page.map(alertJson), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
+      return { alerts: page.map(alertJson), nextCursor: rows.length > q.limit ? deps.cursors.encode(page[page.length - 1]!) : null };
     },
   });
 
@@ -102,7 +115,7 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:read' },
     schema: { tags, summary: 'One alert with its comments and history', params: IdParams, response: { 200: AlertDetailSchema, ...errorResponses } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const d = await alerts.get(id);
       return {
         alert: alertJson(d.alert),
@@ -117,8 +130,8 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:write' },
     schema: { tags, summary: 'Change the status', params: IdParams, body: StatusBody, response: { 200: Type.Ref('Alert'), ...errorResponses } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
-      const { status } = request.body as { status: never };
+      const { id } = request.params;
+      const { status } = request.body;
       return alertJson(await alerts.changeStatus(actorOf(request), originOf(request), id, status));
     },
   });
@@ -127,8 +140,8 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:write' },
     schema: { tags, summary: 'Assign by user id or email; both null (or {}) unassigns', params: IdParams, body: AssigneeBody, response: { 200: Type.Ref('Alert'), ...errorResponses } },
     handler: async (request) => {
-      const { id } = request.params as { id: string };
-      const body = request.body as { userId?: string | null; email?: string | null };
+      const { id } = request.params;
+      const body = request.body;
       if (body.userId && body.email) throw invalid('ambiguous_assignee', 'give userId or email, not both');
       return alertJson(await alerts.assign(actorOf(request), originOf(request), id, body));
     },
@@ -138,8 +151,8 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:write' },
     schema: { tags, summary: 'Add a Markdown comment', params: IdParams, body: CommentBody, response: { 201: Type.Ref('Comment'), ...errorResponses } },
     handler: async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const { body } = request.body as { body: string };
+      const { id } = request.params;
+      const { body } = request.body;
       return reply.code(201).send(commentJson(await alerts.addComment(actorOf(request), originOf(request), id, body)));
     },
   });
@@ -150,8 +163,8 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:write' },
     schema: { tags, summary: 'Edit a comment (its author, or an admin)', params: CommentParams, body: CommentBody, response: { 200: Type.Ref('Comment'), ...errorResponses } },
     handler: async (request) => {
-      const { id, commentId } = request.params as { id: string; commentId: string };
-      const { body } = request.body as { body: string };
+      const { id, commentId } = request.params;
+      const { body } = request.body;
       const anyAuthor = request.user?.role === 'admin';
       return commentJson(await alerts.editComment(actorOf(request), originOf(request), id, commentId, body, { anyAuthor }));
     },
@@ -161,9 +174,9 @@ export function alertRoutes(app: FastifyInstance, deps: { alerts: AlertsService;
     config: { permission: 'alerts:write' },
     schema: { tags, summary: 'Delete a comment (its author, or an admin)', params: CommentParams, response: { 204: Type.Null(), ...errorResponses } },
     handler: async (request, reply) => {
-      const { id, commentId } = request.params as { id: string; commentId: string };
+      const { id, commentId } = request.params;
       await alerts.deleteComment(actorOf(request), originOf(request), id, commentId, { anyAuthor: request.user?.role === 'admin' });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   });
 }

@@ -1,10 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Db } from '../../storage/repositories/users.js';
-import { listAudit } from '../../storage/repositories/audit.js';
+import type { AuditService } from '../../audit/audit-service.js';
 import { Nullable, errorResponses, iso } from '../schemas/common.js';
 
-export function auditRoutes(app: FastifyInstance, deps: { db: Db }): void {
+export function auditRoutes(deps: { audit: AuditService }) {
+  return (fastify: FastifyInstance): void => register(fastify, deps.audit);
+}
+
+function register(fastify: FastifyInstance, audit: AuditService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/audit', {
     config: { permission: 'audit:read' },
     schema: {
@@ -37,7 +42,7 @@ export function auditRoutes(app: FastifyInstance, deps: { db: Db }): void {
       },
     },
     handler: async (request) => {
-      const entries = await listAudit(deps.db, request.query as never);
+      const entries = await audit.list(request.query);
       return { entries: entries.map((e) => ({ ...e, at: iso(e.at) })) };
     },
   });

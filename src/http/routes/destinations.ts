@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Destination } from '../../destinations/destination.js';
 import type { DestinationsService, SaveResult } from '../../destinations/destinations-service.js';
@@ -25,7 +26,8 @@ export function destinationRoutes(deps: { destinations: DestinationsService }) {
   };
 }
 
-function register(app: FastifyInstance, destinations: DestinationsService): void {
+function register(fastify: FastifyInstance, destinations: DestinationsService): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['destinations'];
   const json = (d: Destination) => destinationJson(d, destinations.webhookUrl(d.id));
   const saved = (r: SaveResult) => ({ destination: json(r.destination), warnings: r.warnings, ...(r.webhook ? { webhook: r.webhook } : {}) });
@@ -39,7 +41,7 @@ function register(app: FastifyInstance, destinations: DestinationsService): void
       response: { 201: SaveResponse, ...errorResponses },
     },
     handler: async (request, reply) => {
-      const r = await destinations.create(actorOf(request), request.body as never);
+      const r = await destinations.create(actorOf(request), request.body);
       return reply.code(201).header('cache-control', 'no-store').send(saved(r));
     },
   });
@@ -53,7 +55,7 @@ function register(app: FastifyInstance, destinations: DestinationsService): void
   app.get('/api/destinations/:id', {
     config: { permission: 'destinations:read' },
     schema: { tags, summary: 'One destination (never its secrets)', params: IdParams, response: { 200: Type.Ref('Destination'), ...errorResponses } },
-    handler: async (request) => json(await destinations.get((request.params as { id: string }).id)),
+    handler: async (request) => json(await destinations.get(request.params.id)),
   });
 
   app.patch('/api/destinations/:id', {
@@ -66,7 +68,7 @@ function register(app: FastifyInstance, destinations: DestinationsService): void
       response: { 200: SaveResponse, ...errorResponses },
     },
     handler: async (request, reply) => {
-      const r = await destinations.update(actorOf(request), (request.params as { id: string }).id, request.body as never);
+      const r = await destinations.update(actorOf(request), request.params.id, request.body);
       return reply.header('cache-control', 'no-store').send(saved(r));
     },
   });
@@ -75,8 +77,8 @@ function register(app: FastifyInstance, destinations: DestinationsService): void
     config: { permission: 'destinations:write' },
     schema: { tags, summary: 'Delete a destination', params: IdParams, response: { 204: Type.Null(), ...errorResponses } },
     handler: async (request, reply) => {
-      await destinations.delete(actorOf(request), (request.params as { id: string }).id);
-      return reply.code(204).send();
+      await destinations.delete(actorOf(request), request.params.id);
+      return reply.code(204).send(null);
     },
   });
 
@@ -89,7 +91,7 @@ function register(app: FastifyInstance, destinations: DestinationsService): void
       response: { 200: Type.Object({ webhook: Type.Ref('DestinationWebhook'), previousValidUntil: Nullable(Type.String()) }), ...errorResponses },
     },
     handler: async (request, reply) => {
-      const r = await destinations.rotateWebhookSecret(actorOf(request), (request.params as { id: string }).id);
+      const r = await destinations.rotateWebhookSecret(actorOf(request), request.params.id);
       return reply
         .header('cache-control', 'no-store')
         .send({ webhook: { url: r.url, secret: r.secret }, previousValidUntil: r.previousValidUntil === null ? null : iso(r.previousValidUntil) });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ROLES, type User } from '../../users/user.js';
 import type { UsersService } from '../../users/users-service.js';
@@ -22,7 +23,12 @@ const Name = Type.String({ minLength: 1, maxLength: 200 });
 const userJson = (u: User) => ({ ...u, createdAt: iso(u.createdAt), updatedAt: iso(u.updatedAt) });
 const tokenJson = (t: ApiTokenRecord) => ({ ...t, createdAt: iso(t.createdAt), expiresAt: isoOrNull(t.expiresAt), lastUsedAt: isoOrNull(t.lastUsedAt), revokedAt: isoOrNull(t.revokedAt) });
 
-export function userRoutes(app: FastifyInstance, deps: { users: UsersService }): void {
+export function userRoutes(deps: { users: UsersService }) {
+  return (fastify: FastifyInstance): void => register(fastify, deps);
+}
+
+function register(fastify: FastifyInstance, deps: { users: UsersService }): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { users } = deps;
   const tags = ['users'];
   app.addSchema(UserSchema);
@@ -31,7 +37,7 @@ export function userRoutes(app: FastifyInstance, deps: { users: UsersService }):
   app.post('/api/users', {
     config: { permission: 'users:write' },
     schema: { tags, summary: 'Create a user', body: Type.Object({ email: Email, name: Name, role: RoleSchema }, { additionalProperties: false }), response: { 201: Type.Ref('User'), ...errorResponses } },
-    handler: async (request, reply) => reply.code(201).send(userJson(await users.create(actorOf(request), request.body as never))),
+    handler: async (request, reply) => reply.code(201).send(userJson(await users.create(actorOf(request), request.body))),
   });
 
   app.get('/api/users', {
@@ -49,7 +55,7 @@ export function userRoutes(app: FastifyInstance, deps: { users: UsersService }):
   app.get('/api/users/:id', {
     config: { permission: 'users:read' },
     schema: { tags, summary: 'One user', params: IdParams, response: { 200: Type.Ref('User'), ...errorResponses } },
-    handler: async (request) => userJson(await users.get((request.params as { id: string }).id)),
+    handler: async (request) => userJson(await users.get(request.params.id)),
   });
 
   app.patch('/api/users/:id', {
@@ -61,7 +67,7 @@ export function userRoutes(app: FastifyInstance, deps: { users: UsersService }):
       body: Type.Object({ email: Type.Optional(Email), name: Type.Optional(Name), role: Type.Optional(RoleSchema), disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false, minProperties: 1 }),
       response: { 200: Type.Ref('User'), ...errorResponses },
     },
-    handler: async (request) => userJson(await users.update(actorOf(request), (request.params as { id: string }).id, request.body as never)),
+    handler: async (request) => userJson(await users.update(actorOf(request), request.params.id, request.body)),
   });
 
   app.post('/api/users/:id/tokens', {
@@ -74,7 +80,7 @@ export function userRoutes(app: FastifyInstance, deps: { users: UsersService }):
       response: { 201: Type.Object({ token: Type.String(), apiToken: Type.Ref('ApiToken') }), ...errorResponses },
     },
     handler: async (request, reply) => {
-      const { token, record } = await users.createToken(actorOf(request), (request.params as { id: string }).id, request.body as never);
+      const { token, record } = await users.createToken(actorOf(request), request.params.id, request.body);
       return reply.code(201).header('cache-control', 'no-store').send({ token, apiToken: tokenJson(record) });
     },
   });
@@ -82,16 +88,16 @@ export function userRoutes(app: FastifyInstance, deps: { users: UsersService }):
   app.get('/api/users/:id/tokens', {
     config: { permission: 'users:write' },
     schema: { tags, summary: "List a user's tokens (never the tokens themselves)", params: IdParams, response: { 200: Type.Object({ tokens: Type.Array(Type.Ref('ApiToken')) }), ...errorResponses } },
-    handler: async (request) => ({ tokens: (await users.listTokens((request.params as { id: string }).id)).map(tokenJson) }),
+    handler: async (request) => ({ tokens: (await users.listTokens(request.params.id)).map(tokenJson) }),
   });
 
   app.delete('/api/users/:id/tokens/:tokenId', {
     config: { permission: 'users:write' },
     schema: { tags, summary: 'Revoke a token', params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), tokenId: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 204: Type.Null(), ...errorResponses } },
     handler: async (request, reply) => {
-      const { id, tokenId } = request.params as { id: string; tokenId: string };
+      const { id, tokenId } = request.params;
       await users.revokeToken(actorOf(request), id, tokenId);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   });
 }

@@ -10,6 +10,8 @@ export const AlertTypeSchema = lit(ALERT_TYPES);
 export const StatusSchema = lit(STATUSES);
 
 const Label = Type.String({ minLength: 1, maxLength: 255, pattern: '^\\S(.*\\S)?$' });
+/** A log type is one word: no spaces anywhere (docs/api.md), as destinations' filters require too. */
+export const LogType = Type.String({ minLength: 1, maxLength: 255, pattern: '^\\S+$' });
 
 export const NewAlertSchema = Type.Object(
   {
@@ -17,7 +19,7 @@ export const NewAlertSchema = Type.Object(
     description: Type.Optional(Nullable(Type.String({ maxLength: 20000 }))),
     severity: SeveritySchema,
     type: AlertTypeSchema,
-    logTypes: Type.Optional(Type.Array(Label, { maxItems: 50 })),
+    logTypes: Type.Optional(Type.Array(LogType, { maxItems: 50 })),
     ruleId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 500 }))),
     runbook: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 4000 }))),
     context: Type.Optional(Type.Record(Type.String(), Type.Unknown())),

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { SEVERITIES, STATUSES } from '../../alerts/alert.js';
 import { SYNC_MODES } from '../../destinations/destination.js';
 import { AlertTypeSchema, SeveritySchema, lit } from './alerts.js';
@@ -11,46 +11,44 @@ const Labels = Type.Array(Label, { maxItems: 50, uniqueItems: true });
 const Priority = Nullable(Type.String({ minLength: 1, maxLength: 255 }));
 const JiraStatus = Nullable(Type.String({ minLength: 1, maxLength: 255 }));
 
-const partialOf = (props: Record<string, TSchema>) =>
-  Type.Object(Object.fromEntries(Object.entries(props).map(([k, v]) => [k, Type.Optional(v)])), { additionalProperties: false });
+// Written out field by field (not built from Object.entries) so that Static<> gives the handlers
+// the exact input types (the Fastify TypeBox type provider derives request.body from these).
+const LabelsAndPriorityPatch = Type.Partial(Type.Object({ labels: Labels, priority: Priority }), { additionalProperties: false });
+const IssuePropertiesPatch = Type.Partial(
+  Type.Object({
+    assigneeAccountId: Nullable(Type.String({ minLength: 1, maxLength: 128 })),
+    bySeverity: Type.Boolean(),
+    global: LabelsAndPriorityPatch,
+    perSeverity: Type.Partial(
+      Type.Object({ INFO: LabelsAndPriorityPatch, LOW: LabelsAndPriorityPatch, MEDIUM: LabelsAndPriorityPatch, HIGH: LabelsAndPriorityPatch, CRITICAL: LabelsAndPriorityPatch }),
+      { additionalProperties: false },
+    ),
+  }),
+  { additionalProperties: false },
+);
+const StatusMappingPatch = Type.Partial(Type.Object({ OPEN: JiraStatus, TRIAGED: JiraStatus, RESOLVED: JiraStatus, CLOSED: JiraStatus }), { additionalProperties: false });
 
-const LabelsAndPriorityPatch = partialOf({ labels: Labels, priority: Priority });
-const perSeverityProps = Object.fromEntries(SEVERITIES.map((s) => [s, LabelsAndPriorityPatch])) as Record<(typeof SEVERITIES)[number], typeof LabelsAndPriorityPatch>;
-const IssuePropertiesPatch = partialOf({
-  assigneeAccountId: Nullable(Type.String({ minLength: 1, maxLength: 128 })),
-  bySeverity: Type.Boolean(),
-  global: LabelsAndPriorityPatch,
-  perSeverity: partialOf(perSeverityProps),
-});
-const statusProps = Object.fromEntries(STATUSES.map((s) => [s, JiraStatus])) as Record<(typeof STATUSES)[number], typeof JiraStatus>;
-
-const writable = {
+const requiredProps = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   domain: Type.String({ minLength: 1, maxLength: 2048, description: 'Organization domain, e.g. https://example.atlassian.net' }),
   issueType: Type.String({ minLength: 1, maxLength: 255, description: 'Bug, Story, Task or a custom issue type name' }),
   projectKey: Type.String({ pattern: '^[A-Z][A-Z0-9_]{1,9}$', description: 'Jira project key, e.g. SEC' }),
   email: Type.String({ format: 'email', minLength: 3, maxLength: 320 }),
   apiToken: Type.String({ minLength: 1, maxLength: 4096, writeOnly: true, description: 'Jira API token: write-only, never returned' }),
+};
+const optionalProps = {
   severities: Type.Array(SeveritySchema, { uniqueItems: true, description: 'empty = all' }),
   alertTypes: Type.Array(AlertTypeSchema, { uniqueItems: true, description: 'empty = all' }),
-  logTypes: Type.Array(Type.String({ minLength: 1, maxLength: 255, pattern: '^\\S(.*\\S)?$' }), { maxItems: 200, uniqueItems: true, description: 'empty = all' }),
+  logTypes: Type.Array(Type.String({ minLength: 1, maxLength: 255, pattern: '^\\S+$' }), { maxItems: 200, uniqueItems: true, description: 'empty = all; no spaces in a log type' }),
   manualDispatch: Type.Boolean(),
-  sync: partialOf({ status: SyncModeSchema, assignee: SyncModeSchema, comments: SyncModeSchema }),
+  sync: Type.Partial(Type.Object({ status: SyncModeSchema, assignee: SyncModeSchema, comments: SyncModeSchema }), { additionalProperties: false }),
   issueProperties: IssuePropertiesPatch,
-  statusMapping: partialOf(statusProps),
+  statusMapping: StatusMappingPatch,
   enabled: Type.Boolean(),
 };
 
-const required = ['name', 'domain', 'issueType', 'projectKey', 'email', 'apiToken'] as const;
-
-export const NewDestinationBody = Type.Object(
-  Object.fromEntries(Object.entries(writable).map(([k, v]) => [k, (required as readonly string[]).includes(k) ? v : Type.Optional(v)])),
-  { additionalProperties: false },
-);
-export const DestinationPatchBody = Type.Object(
-  Object.fromEntries(Object.entries(writable).map(([k, v]) => [k, Type.Optional(v)])),
-  { additionalProperties: false, minProperties: 1 },
-);
+export const NewDestinationBody = Type.Object({ ...requiredProps, ...Type.Partial(Type.Object(optionalProps)).properties }, { additionalProperties: false });
+export const DestinationPatchBody = Type.Partial(Type.Object({ ...requiredProps, ...optionalProps }), { additionalProperties: false, minProperties: 1 });
 
 const LabelsAndPriorityOut = Type.Object({ labels: Type.Array(Type.String()), priority: Nullable(Type.String()) });
 export const DestinationSchema = Type.Object(

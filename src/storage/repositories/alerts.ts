@@ -57,11 +57,9 @@ export async function findAlert(db: Db, id: string): Promise<Alert | undefined> 
   return r && toAlert(r);
 }
 
-/** Reads an alert for a change; on PostgreSQL the row stays locked until the transaction ends. */
-export async function findAlertForUpdate(db: Db, id: string, lock: boolean): Promise<Alert | undefined> {
-  let q = db.selectFrom('alerts').selectAll().where('id', '=', id);
-  if (lock) q = q.forUpdate();
-  const r = await q.executeTakeFirst();
+/** Reads an alert for a change: the row stays locked until the transaction ends. */
+export async function findAlertForUpdate(db: Db, id: string): Promise<Alert | undefined> {
+  const r = await db.selectFrom('alerts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   return r && toAlert(r);
 }
 

@@ -99,6 +99,12 @@ export async function siteHasDestination(db: Db, siteHost: string): Promise<bool
   return r !== undefined;
 }
 
+/** Reads a destination for a change: the row stays locked until the transaction ends. */
+export async function findDestinationForUpdate(db: Db, id: string): Promise<StoredDestination | undefined> {
+  const r = await dd(db).selectFrom('destinations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return r && toStored(r);
+}
+
 export async function listDestinations(db: Db): Promise<Destination[]> {
   const rows = await dd(db).selectFrom('destinations').selectAll().orderBy('created_at').orderBy('id').execute();
   return rows.map((r) => toStored(r).destination);

@@ -35,7 +35,7 @@ const toToken = (r: Row): ApiTokenRecord => ({
 
 const COLUMNS = ['id', 'user_id', 'name', 'prefix', 'created_at', 'expires_at', 'last_used_at', 'revoked_at'] as const;
 
-export async function insertToken(db: Db, t: ApiTokenRecord, hash: string): Promise<void> {
+export async function insertToken(db: Db, t: ApiTokenRecord, hash: string, source: 'env' | null = null): Promise<void> {
   await db
     .insertInto('api_tokens')
     .values({
@@ -48,6 +48,7 @@ export async function insertToken(db: Db, t: ApiTokenRecord, hash: string): Prom
       expires_at: t.expiresAt,
       last_used_at: null,
       revoked_at: null,
+      source,
     })
     .execute();
 }
@@ -62,6 +63,12 @@ export async function findToken(db: Db, userId: string, id: string): Promise<Api
   return r && toToken(r);
 }
 
+/** Reads a token for a change, locking its row until the transaction ends. */
+export async function findTokenForUpdate(db: Db, userId: string, id: string): Promise<ApiTokenRecord | undefined> {
+  const r = await db.selectFrom('api_tokens').select(COLUMNS).where('id', '=', id).where('user_id', '=', userId).forUpdate().executeTakeFirst();
+  return r && toToken(r);
+}
+
 export async function listTokens(db: Db, userId: string): Promise<ApiTokenRecord[]> {
   const rows = await db.selectFrom('api_tokens').select(COLUMNS).where('user_id', '=', userId).orderBy('created_at').execute();
   return rows.map(toToken);
@@ -73,4 +80,17 @@ export async function revokeToken(db: Db, id: string, at: number): Promise<void>
 
 export async function touchToken(db: Db, id: string, at: number): Promise<void> {
   await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+}
+
+/** Tokens registered from ALERTSYNC_ADMIN_TOKEN, not revoked, other than the one with this hash; locked. */
+export async function findOtherLiveEnvTokens(db: Db, keepHash: string): Promise<ApiTokenRecord[]> {
+  const rows = await db
+    .selectFrom('api_tokens')
+    .select(COLUMNS)
+    .where('source', '=', 'env')
+    .where('revoked_at', 'is', null)
+    .where('token_hash', '!=', keepHash)
+    .forUpdate()
+    .execute();
+  return rows.map(toToken);
 }

@@ -21,6 +21,12 @@ export async function findUserById(db: Db, id: string): Promise<User | undefined
   return r && toUser(r);
 }
 
+/** Reads a user for a change: the row stays locked until the transaction ends (FOR UPDATE on PostgreSQL; SQLite's immediate transaction holds the only write lock). */
+export async function findUserForUpdate(db: Db, id: string): Promise<User | undefined> {
+  const r = await db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return r && toUser(r);
+}
+
 export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
   const r = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   return r && toUser(r);
@@ -46,11 +52,18 @@ export async function insertUser(db: Db, u: User): Promise<void> {
     .execute();
 }
 
-export async function updateUser(db: Db, u: User): Promise<void> {
+/** Writes only the given fields (and updated_at): a column nobody changed is never written back. */
+export async function updateUser(db: Db, id: string, changes: Partial<Pick<User, 'email' | 'name' | 'role' | 'disabled'>>, at: number): Promise<void> {
   await db
     .updateTable('users')
-    .set({ email: u.email, name: u.name, role: u.role, disabled: u.disabled ? 1 : 0, updated_at: u.updatedAt })
-    .where('id', '=', u.id)
+    .set({
+      ...(changes.email !== undefined ? { email: changes.email } : {}),
+      ...(changes.name !== undefined ? { name: changes.name } : {}),
+      ...(changes.role !== undefined ? { role: changes.role } : {}),
+      ...(changes.disabled !== undefined ? { disabled: changes.disabled ? 1 : 0 } : {}),
+      updated_at: at,
+    })
+    .where('id', '=', id)
     .execute();
 }
 
