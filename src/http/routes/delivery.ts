@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { DeliveryService } from '../../delivery/delivery-service.js';
 import { SITE_BURST_RANGE, SITE_RATE_RANGE, type JiraSitesService } from '../../delivery/jira-sites-service.js';
@@ -74,7 +75,8 @@ const attemptJson = (a: DeliveryAttempt) => ({ ...a, at: iso(a.at), durationMs: 
 const linkJson = (l: AlertLink) => ({ destinationId: l.destinationId, issueId: l.issueId, issueKey: l.issueKey, issueUrl: l.issueUrl, createdAt: iso(l.createdAt) });
 
 export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSitesService }) {
-  return (app: FastifyInstance): void => {
+  return (fastify: FastifyInstance): void => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     const { delivery } = deps;
     app.addSchema(JobSchema);
     app.addSchema(AttemptSchema);
@@ -91,8 +93,8 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSit
         response: { 202: Type.Ref('DeliveryJob'), ...errorResponses },
       },
       handler: async (request, reply) => {
-        const { id } = request.params as { id: string };
-        const { destinationId } = request.body as { destinationId: string };
+        const { id } = request.params;
+        const { destinationId } = request.body;
         return reply.code(202).send(jobJson(await delivery.dispatch(actorOf(request), id, destinationId)));
       },
     });
@@ -106,7 +108,7 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSit
         response: { 200: Type.Object({ links: Type.Array(LinkSchema), jobs: Type.Array(Type.Ref('DeliveryJob')), attempts: Type.Array(Type.Ref('DeliveryAttempt')) }), ...errorResponses },
       },
       handler: async (request) => {
-        const r = await delivery.forAlert((request.params as { id: string }).id);
+        const r = await delivery.forAlert(request.params.id);
         return { links: r.links.map(linkJson), jobs: r.jobs.map(jobJson), attempts: r.attempts.map(attemptJson) };
       },
     });
@@ -131,7 +133,7 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSit
         },
       },
       handler: async (request) => {
-        const r = await delivery.forDestination((request.params as { id: string }).id, (request.query as { limit: number }).limit);
+        const r = await delivery.forDestination(request.params.id, request.query.limit);
         return { queue: r.queue, jobs: r.jobs.map(jobJson), attempts: r.attempts.map(attemptJson) };
       },
     });
@@ -144,7 +146,7 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSit
         params: IdParams,
         response: { 200: Type.Object({ released: Type.Integer() }), ...errorResponses },
       },
-      handler: async (request) => delivery.resume(actorOf(request), (request.params as { id: string }).id),
+      handler: async (request) => delivery.resume(actorOf(request), request.params.id),
     });
 
     app.post('/api/destinations/:id/deliveries/replay-failed', {
@@ -155,14 +157,14 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSit
         params: IdParams,
         response: { 202: Type.Object({ replayed: Type.Array(Type.String()) }), ...errorResponses },
       },
-      handler: async (request, reply) => reply.code(202).send(await delivery.replayFailed(actorOf(request), (request.params as { id: string }).id)),
+      handler: async (request, reply) => reply.code(202).send(await delivery.replayFailed(actorOf(request), request.params.id)),
     });
 
     app.get('/api/deliveries/:id', {
       config: { permission: 'alerts:read' },
       schema: { tags, summary: 'One delivery job with its attempts', params: IdParams, response: { 200: Type.Object({ job: Type.Ref('DeliveryJob'), attempts: Type.Array(Type.Ref('DeliveryAttempt')) }), ...errorResponses } },
       handler: async (request) => {
-        const r = await delivery.job((request.params as { id: string }).id);
+        const r = await delivery.job(request.params.id);
         return { job: jobJson(r.job), attempts: r.attempts.map(attemptJson) };
       },
     });
@@ -170,7 +172,7 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSit
     app.post('/api/deliveries/:id/retry', {
       config: { permission: 'alerts:dispatch' },
       schema: { tags, summary: 'Replay a failed (or blocked) delivery once its cause is fixed; it searches Jira before creating', params: IdParams, response: { 202: Type.Ref('DeliveryJob'), ...errorResponses } },
-      handler: async (request, reply) => reply.code(202).send(jobJson(await delivery.retry(actorOf(request), (request.params as { id: string }).id))),
+      handler: async (request, reply) => reply.code(202).send(jobJson(await delivery.retry(actorOf(request), request.params.id))),
     });
 
     app.post('/api/destinations/:id/test', {
@@ -192,7 +194,7 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSit
           ...errorResponses,
         },
       },
-      handler: async (request) => delivery.sendTest(actorOf(request), (request.params as { id: string }).id),
+      handler: async (request) => delivery.sendTest(actorOf(request), request.params.id),
     });
 
     app.get('/api/jira-sites', {
@@ -214,8 +216,8 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSit
         response: { 200: Type.Ref('JiraSite'), ...errorResponses },
       },
       handler: async (request) => {
-        const { host } = request.params as { host: string };
-        const { ratePerSec, burst } = request.body as { ratePerSec: number; burst?: number };
+        const { host } = request.params;
+        const { ratePerSec, burst } = request.body;
         return deps.sites.setRate(actorOf(request), host, ratePerSec, burst);
       },
     });
