@@ -621,9 +621,11 @@ describe('helpers', () => {
       ['169.254.169.254', 'linkLocal'], ['100.64.0.1', 'carrierGradeNat'], ['0.0.0.0', 'unspecified'],
       ['::1', 'loopback'], ['fe80::1', 'linkLocal'], ['fd12::1', 'uniqueLocal'], ['::', 'unspecified'],
       ['::ffff:10.0.0.1', 'private'], ['64:ff9b::7f00:1', 'loopback'],
+      // IPv4-compatible IPv6 (::a.b.c.d): ipaddr.js calls it unicast; the IPv4 inside decides.
+      ['::7f00:1', 'loopback'], ['::a00:1', 'private'], ['::a9fe:a9fe', 'linkLocal'],
     ] as const) {
       assert.equal(refusedRange(ip), why, ip);
     }
-    for (const ip of ['104.192.136.1', '2606:4700::1111', '64:ff9b::6810:8801']) assert.equal(refusedRange(ip), null, ip);
+    for (const ip of ['104.192.136.1', '2606:4700::1111', '64:ff9b::6810:8801', '::6810:8801']) assert.equal(refusedRange(ip), null, ip);
   });
 });

@@ -16,14 +16,21 @@ export function refusedRange(address: string): string | null {
     return 'not an IP address';
   }
   const range = ip.range();
-  if (range === 'unicast') return null;
-  // NAT64 (64:ff9b::/96) carries an IPv4 address in its last 32 bits: judge that one.
-  if (ip instanceof ipaddr.IPv6 && range === 'rfc6052') {
+  if (range === 'unicast' && !(ip instanceof ipaddr.IPv6 && isIPv4Compatible(ip))) return null;
+  // NAT64 (64:ff9b::/96) and IPv4-compatible IPv6 (::a.b.c.d, deprecated; ipaddr.js calls it
+  // unicast) carry an IPv4 address in their last 32 bits: judge that one.
+  if (ip instanceof ipaddr.IPv6 && (range === 'rfc6052' || isIPv4Compatible(ip))) {
     const b = ip.toByteArray();
     const v4 = new ipaddr.IPv4(b.slice(12, 16));
     return v4.range() === 'unicast' ? null : v4.range();
   }
   return range;
+}
+
+/** ::a.b.c.d: the first 96 bits zero, and not :: or ::1 themselves. */
+function isIPv4Compatible(ip: ipaddr.IPv6): boolean {
+  const p = ip.parts;
+  return p.slice(0, 6).every((x) => x === 0) && !(p[6] === 0 && (p[7] === 0 || p[7] === 1));
 }
 
 /** The reason a connection was refused; found in the `cause` chain of fetch's TypeError. */
