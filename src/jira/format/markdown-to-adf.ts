@@ -44,7 +44,7 @@ import {
   strongMark,
   text,
 } from './adf.js';
-import { parseMarkdown } from './markdown.js';
+import { parseMarkdown, textWithoutSource } from './markdown.js';
 import { safeHttpUrl } from './url.js';
 
 /** Adjacent text nodes with the same marks joined into one. */
@@ -79,7 +79,7 @@ class Converter {
     const start = n.position?.start.offset;
     const end = n.position?.end.offset;
     if (start !== undefined && end !== undefined) return this.source.slice(start, end);
-    return 'value' in n && typeof n.value === 'string' ? n.value : '';
+    return textWithoutSource(n);
   }
 
   private id(prefix: string): string {

@@ -16,7 +16,7 @@
 // and `{noformat` becomes escaped text lines.
 import type { Definition, List, ListItem, Nodes, PhrasingContent, Root, RootContent, Table } from 'mdast';
 import { normaliseNewlines } from './adf.js';
-import { parseMarkdown } from './markdown.js';
+import { parseMarkdown, textWithoutSource } from './markdown.js';
 import { safeHttpUrl } from './url.js';
 import { escapeWikiText, wikiLinkTarget } from './wiki.js';
 
@@ -43,7 +43,7 @@ class WikiWriter {
     const start = n.position?.start.offset;
     const end = n.position?.end.offset;
     if (start !== undefined && end !== undefined) return this.source.slice(start, end);
-    return 'value' in n && typeof n.value === 'string' ? n.value : '';
+    return textWithoutSource(n);
   }
 
   private plain(t: string, breaks: Breaks): string {

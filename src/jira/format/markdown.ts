@@ -3,7 +3,7 @@
 // GFM adds tables, strikethrough, task list items, autolink literals and footnotes.
 // Every alertsync conversion of comment text works on this one tree: Markdown → ADF and Markdown →
 // wiki read it; ADF → Markdown and wiki → Markdown build it.
-import type { Root } from 'mdast';
+import type { Nodes, Root } from 'mdast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkStringify from 'remark-stringify';
@@ -22,4 +22,16 @@ export function parseMarkdown(markdown: string): Root {
 /** Markdown text for `tree`; text is escaped so that it reads back as the same tree. */
 export function stringifyMarkdown(tree: Root): string {
   return writer.stringify(tree).replace(/\n+$/, '');
+}
+
+/**
+ * The text of a node that has no source position (GFM autolink literals are made by a transform
+ * that sets none): its value, its children's text, or for a link/image its label and target.
+ */
+export function textWithoutSource(n: Nodes): string {
+  if ('value' in n && typeof n.value === 'string') return n.value;
+  const inner = 'children' in n ? (n.children as Nodes[]).map(textWithoutSource).join('') : '';
+  if (n.type === 'image') return `![${n.alt ?? ''}](${n.url})`;
+  if (n.type === 'link') return inner.length > 0 ? inner : n.url;
+  return inner;
 }
