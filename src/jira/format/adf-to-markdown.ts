@@ -23,6 +23,31 @@ function textNode(value: string): PhrasingContent[] {
 function inlines(nodes: readonly AdfAnyNode[] | undefined): PhrasingContent[] {
   const out: PhrasingContent[] = [];
   for (const n of nodes ?? []) out.push(...inline(n));
+  return mergePhrasing(out);
+}
+
+/**
+ * ADF puts marks on each text node; mdast nests them. Neighbours with the same wrapper (strong,
+ * emphasis, delete, or a link to the same target) are joined, so `**bold _and italic_**` comes
+ * back as one strong node and not as two touching ones.
+ */
+function mergePhrasing(nodes: PhrasingContent[]): PhrasingContent[] {
+  const out: PhrasingContent[] = [];
+  for (const n of nodes) {
+    const last = out[out.length - 1];
+    if (last && last.type === n.type && 'children' in last && 'children' in n) {
+      const sameLink = last.type !== 'link' || (n.type === 'link' && last.url === n.url && last.title === n.title);
+      if (sameLink && (last.type === 'strong' || last.type === 'emphasis' || last.type === 'delete' || last.type === 'link')) {
+        (last.children as PhrasingContent[]) = mergePhrasing([...(last.children as PhrasingContent[]), ...(n.children as PhrasingContent[])]);
+        continue;
+      }
+    }
+    if (last?.type === 'text' && n.type === 'text') {
+      out[out.length - 1] = { type: 'text', value: last.value + n.value };
+      continue;
+    }
+    out.push(n);
+  }
   return out;
 }
 
@@ -70,7 +95,7 @@ function marked(value: string, marks: NonNullable<AdfAnyNode['marks']>): Phrasin
   const href = link ? safeHttpUrl(String(link.attrs?.href ?? '')) : null;
   if (href) {
     const title = str(link?.attrs?.title);
-    node = { type: 'link', url: href, title, children: [node] } as PhrasingContent;
+    node = { type: 'link', url: href, title, children: [node] };
   }
   return [node];
 }

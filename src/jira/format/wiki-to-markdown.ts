@@ -106,7 +106,7 @@ export function wikiInlines(s: string): PhrasingContent[] {
       continue;
     }
     if (c === '[') {
-      const end = s.indexOf(']', i + 1);
+      const end = unescapedIndex(s, ']', i + 1);
       if (end > i) {
         const inner = s.slice(i + 1, end);
         if (inner.startsWith('~')) {
@@ -115,7 +115,7 @@ export function wikiInlines(s: string): PhrasingContent[] {
           i = end + 1;
           continue;
         }
-        const bar = inner.lastIndexOf('|');
+        const bar = inner.replace(/\\./g, 'xx').lastIndexOf('|');
         const url = (bar >= 0 ? inner.slice(bar + 1) : inner).trim();
         if (/^(https?:\/\/|mailto:|file:|ftp:|#|\^)/i.test(url) || bar >= 0) {
           flush();
@@ -153,6 +153,15 @@ export function wikiInlines(s: string): PhrasingContent[] {
   }
   flush();
   return out;
+}
+
+/** The index of the first `ch` at or after `from` that no backslash escapes, or -1. */
+function unescapedIndex(s: string, ch: string, from: number): number {
+  for (let j = from; j < s.length; j++) {
+    if (s[j] === '\\') j++;
+    else if (s[j] === ch) return j;
+  }
+  return -1;
 }
 
 function decodeURIComponentSafe(t: string): string {
