@@ -4,7 +4,7 @@
 // built as ADF (REST v3) and as wiki markup (REST v2) from the same Markdown tree. The user name is
 // text: in ADF a text node, in wiki escaped like any comment text; line ends and control characters
 // in it become spaces so it stays on the prefix line.
-import { type AdfDoc, paragraph, text } from './adf.js';
+import { type AdfDoc, multiline, paragraph, text } from './adf.js';
 import { adfToMdast } from './adf-to-markdown.js';
 import { restrictForAlert } from './alert-markdown.js';
 import { parseMarkdown, stringifyMarkdown } from './markdown.js';
@@ -55,4 +55,9 @@ export function jiraCommentForAlert(displayName: string, body: string | object |
   const restricted = restrictForAlert(tree);
   restricted.children.unshift({ type: 'paragraph', children: [{ type: 'text', value: jiraCommentPrefix(displayName) }] });
   return stringifyMarkdown(restricted);
+}
+
+/** A one-paragraph comment of plain text (e.g. the status change line), in both representations. */
+export function plainCommentForJira(text: string): JiraCommentBody {
+  return { adf: { type: 'doc', version: 1, content: [paragraph(multiline(text))] }, wiki: escapeCommentWikiText(text) };
 }
