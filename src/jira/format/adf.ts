@@ -19,11 +19,14 @@ export interface AdfEmMark {
 export interface AdfCodeMark {
   type: 'code';
 }
+export interface AdfStrikeMark {
+  type: 'strike';
+}
 export interface AdfLinkMark {
   type: 'link';
-  attrs: { href: string };
+  attrs: { href: string; title?: string };
 }
-export type AdfMark = AdfStrongMark | AdfEmMark | AdfCodeMark | AdfLinkMark;
+export type AdfMark = AdfStrongMark | AdfEmMark | AdfStrikeMark | AdfCodeMark | AdfLinkMark;
 
 export interface AdfText {
   type: 'text';
@@ -47,19 +50,80 @@ export interface AdfHeading {
 }
 export interface AdfCodeBlock {
   type: 'codeBlock';
-  attrs: { language: string };
+  /** Omitted when the block names no language. */
+  attrs?: { language: string };
   /** Unmarked text only; empty when the block is empty. */
   content: AdfText[];
 }
 export interface AdfListItem {
   type: 'listItem';
-  content: Array<AdfParagraph | AdfCodeBlock | AdfBulletList>;
+  content: Array<AdfParagraph | AdfCodeBlock | AdfBulletList | AdfOrderedList | AdfTaskList>;
 }
 export interface AdfBulletList {
   type: 'bulletList';
   content: AdfListItem[];
 }
-export type AdfBlock = AdfParagraph | AdfHeading | AdfCodeBlock | AdfBulletList;
+export interface AdfOrderedList {
+  type: 'orderedList';
+  /** The first number (ADF's `order`); omitted for lists that start at 1. */
+  attrs?: { order: number };
+  content: AdfListItem[];
+}
+export interface AdfTaskItem {
+  type: 'taskItem';
+  attrs: { localId: string; state: 'TODO' | 'DONE' };
+  content: AdfInline[];
+}
+export interface AdfTaskList {
+  type: 'taskList';
+  attrs: { localId: string };
+  content: Array<AdfTaskItem | AdfTaskList>;
+}
+/** What ADF allows inside a blockquote (no heading, table or nested quote). */
+export type AdfQuotable = AdfParagraph | AdfCodeBlock | AdfBulletList | AdfOrderedList;
+export interface AdfBlockquote {
+  type: 'blockquote';
+  content: AdfQuotable[];
+}
+export interface AdfRule {
+  type: 'rule';
+}
+/** What alertsync puts in a table cell. */
+export type AdfCellBlock = AdfParagraph | AdfHeading | AdfCodeBlock | AdfBulletList | AdfOrderedList | AdfTaskList | AdfBlockquote | AdfRule;
+export interface AdfTableCell {
+  type: 'tableCell' | 'tableHeader';
+  content: AdfCellBlock[];
+}
+export interface AdfTableRow {
+  type: 'tableRow';
+  content: AdfTableCell[];
+}
+export interface AdfTable {
+  type: 'table';
+  content: AdfTableRow[];
+}
+export type AdfBlock =
+  | AdfParagraph
+  | AdfHeading
+  | AdfCodeBlock
+  | AdfBulletList
+  | AdfOrderedList
+  | AdfTaskList
+  | AdfBlockquote
+  | AdfRule
+  | AdfTable;
+
+/**
+ * A node as Jira may send it (any node or mark type, e.g. mention, media, panel, emoji): what code
+ * reading documents from Jira walks. Documents that alertsync builds use the precise types above.
+ */
+export interface AdfAnyNode {
+  type: string;
+  text?: string;
+  attrs?: Record<string, unknown>;
+  marks?: Array<{ type: string; attrs?: Record<string, unknown> }>;
+  content?: AdfAnyNode[];
+}
 
 export interface AdfDoc {
   type: 'doc';
@@ -72,6 +136,7 @@ const present = <T>(x: Maybe<T>): x is T => x !== null && x !== undefined && x !
 
 export const strongMark: AdfStrongMark = Object.freeze({ type: 'strong' }) as AdfStrongMark;
 export const emMark: AdfEmMark = Object.freeze({ type: 'em' }) as AdfEmMark;
+export const strikeMark: AdfStrikeMark = Object.freeze({ type: 'strike' }) as AdfStrikeMark;
 export const codeMark: AdfCodeMark = Object.freeze({ type: 'code' }) as AdfCodeMark;
 
 /** A link mark for an absolute http(s) URL, or null for anything else. */
@@ -122,12 +187,13 @@ export function heading(level: AdfHeadingLevel, ...children: Array<Maybe<AdfInli
   return { type: 'heading', attrs: { level }, content: children.flat().filter(present) };
 }
 
-export function codeBlock(language: string, body: string): AdfCodeBlock {
+export function codeBlock(language: string | null, body: string): AdfCodeBlock {
   const node = text(body);
-  return { type: 'codeBlock', attrs: { language }, content: node ? [node] : [] };
+  const content = node ? [node] : [];
+  return language ? { type: 'codeBlock', attrs: { language }, content } : { type: 'codeBlock', content };
 }
 
-export function listItem(...blocks: Array<Maybe<AdfParagraph | AdfCodeBlock | AdfBulletList>>): AdfListItem {
+export function listItem(...blocks: Array<Maybe<AdfListItem['content'][number]>>): AdfListItem {
   const content = blocks.filter(present);
   // ADF requires a listItem to hold at least one block.
   return { type: 'listItem', content: content.length > 0 ? content : [paragraph()] };
