@@ -29,6 +29,8 @@ export interface Config {
   workerPollMs: number;
   workerConcurrency: number;
   siteRateLimit: number;
+  /** Creates of one destination due together go in one bulk request (ALERTSYNC_JIRA_BULK_CREATE_DISABLED=1 turns it off). */
+  jiraBulkCreate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -158,5 +160,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     workerPollMs: int(env, 'ALERTSYNC_WORKER_POLL_MS', 500, 5, 60_000),
     workerConcurrency: int(env, 'ALERTSYNC_WORKER_CONCURRENCY', 8, 1, 256),
     siteRateLimit: int(env, 'ALERTSYNC_JIRA_RATE_LIMIT', 10, 1, 10_000),
+    jiraBulkCreate: !bool(env, 'ALERTSYNC_JIRA_BULK_CREATE_DISABLED'),
   };
 }
