@@ -1,8 +1,11 @@
 // Sends the creates of jobs running side by side: the creates handed in during one turn of the
 // event loop that go to the same Jira client (destination version) leave in one bulk request of up
-// to 50 issues (Jira's POST /issue/bulk); a lone create is a single POST /issue. A request takes one
-// token of the site's rate limit, and, once it has it, every create in it is checked again against
-// its job's lease (`maySend`): a create whose job could no longer finish in its lease is not sent.
+// to 50 issues (Jira's POST /issue/bulk); a lone create is a single POST /issue.
+// The rate limit: before its mark, a job reserves its place (`reserve`); the reservations made in
+// one turn of the event loop for one client take one token of the site's rate limit per 50, so the
+// token is waited for before the mark (as for a single create) and a bulk request costs one token.
+// Right before the request every create in it is checked again against its job's lease
+// (`maySend`): a create whose job could no longer finish in its lease is not sent.
 // Each job gets its own outcome: created, refused by Jira on its own (the others of its request
 // were made or refused on their own), not sent, or the error of the whole request (thrown).
 import { BULK_CREATE_LIMIT, JiraError, type CreatedIssue, type JiraClient, type NewIssue } from '../jira/client/index.js';
@@ -18,6 +21,13 @@ export type SendOutcome =
 
 export type SendRequest = 'createIssue' | 'createIssues';
 
+interface Reservation {
+  client: JiraClient;
+  site: string;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
 interface Queued {
   client: JiraClient;
   site: string;
@@ -30,7 +40,7 @@ interface Queued {
 export interface CreateSenderDeps {
   clock: Clock;
   timing: Pick<Timing, 'leaseMs' | 'jiraTimeoutMs'>;
-  /** Waits for a token of the site's rate limit (one per request). */
+  /** Waits for a token of the site's rate limit (one per request: see `reserve`). */
   acquire(site: string): Promise<void>;
   /** false: every create is a single request (ALERTSYNC_JIRA_BULK_CREATE_DISABLED). */
   bulk: boolean;
@@ -39,10 +49,37 @@ export interface CreateSenderDeps {
 export class CreateSender {
   #queue: Queued[] = [];
   #scheduled = false;
+  #reservations: Reservation[] = [];
+  #reserveScheduled = false;
   /** Requests sent and issues in them, for tests and benchmarks. */
   readonly stats = { requests: 0, bulkRequests: 0, issues: 0 };
 
   constructor(private readonly deps: CreateSenderDeps) {}
+
+  /** Waits for the rate-limit token of the request this job's create will go in (one per 50 creates). */
+  reserve(client: JiraClient, site: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#reservations.push({ client, site, resolve, reject });
+      if (!this.#reserveScheduled) {
+        this.#reserveScheduled = true;
+        setImmediate(() => this.#flushReservations());
+      }
+    });
+  }
+
+  #flushReservations(): void {
+    const queued = this.#reservations;
+    this.#reservations = [];
+    this.#reserveScheduled = false;
+    for (const list of byClient(queued).values()) {
+      for (const chunk of chunks(list, this.deps.bulk ? BULK_CREATE_LIMIT : 1)) {
+        this.deps.acquire(chunk[0]!.site).then(
+          () => chunk.forEach((r) => r.resolve()),
+          (err) => chunk.forEach((r) => r.reject(err)),
+        );
+      }
+    }
+  }
 
   send(client: JiraClient, site: string, issue: NewIssue, leaseUntil: number): Promise<SendOutcome> {
     return new Promise<SendOutcome>((resolve, reject) => {
@@ -58,26 +95,14 @@ export class CreateSender {
     const queued = this.#queue;
     this.#queue = [];
     this.#scheduled = false;
-    const byClient = new Map<JiraClient, Queued[]>();
-    for (const q of queued) {
-      const list = byClient.get(q.client);
-      if (list) list.push(q);
-      else byClient.set(q.client, [q]);
-    }
     const size = this.deps.bulk ? BULK_CREATE_LIMIT : 1;
-    for (const list of byClient.values()) {
+    for (const list of byClient(queued).values()) {
       for (const chunk of chunks(list, size)) void this.#sendChunk(chunk);
     }
   }
 
   async #sendChunk(chunk: Queued[]): Promise<void> {
     const first = chunk[0]!;
-    try {
-      await this.deps.acquire(first.site);
-    } catch (err) {
-      for (const q of chunk) q.reject(err);
-      return;
-    }
     const now = this.deps.clock.now();
     const go: Queued[] = [];
     for (const q of chunk) {
@@ -111,6 +136,16 @@ export class CreateSender {
       else q.resolve({ outcome: 'refused', error: r.failed, othersCreated, request: 'createIssues' });
     });
   }
+}
+
+function byClient<T extends { client: JiraClient }>(list: T[]): Map<JiraClient, T[]> {
+  const m = new Map<JiraClient, T[]>();
+  for (const q of list) {
+    const l = m.get(q.client);
+    if (l) l.push(q);
+    else m.set(q.client, [q]);
+  }
+  return m;
 }
 
 function chunks<T>(list: T[], size: number): T[][] {

@@ -307,6 +307,7 @@ export class DeliveryWorker {
       settings,
       acquire: (priority = false) => this.deps.limiter.acquire(job.siteHost, { priority, signal: this.#stop.signal }),
       sendCreate: (issue, leaseUntil) => this.creates.send(access.client, job.siteHost, issue, leaseUntil),
+      reserveCreate: () => this.creates.reserve(access.client, job.siteHost),
       update,
       attempt: (request, outcome, status, issueKey, error, durationMs) =>
         repo.insertAttempt(db, { jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, worker: this.id, at: clock.now(), durationMs, request, outcome, httpStatus: status, issueKey, error }),

@@ -41,6 +41,8 @@ export interface JobContext<K extends JobKind = JobKind> {
    * JiraError of a failed request.
    */
   sendCreate(issue: NewIssue, leaseUntil: number): Promise<SendOutcome>;
+  /** Before the mark: waits for the rate-limit token of the (bulk) request the create will go in. */
+  reserveCreate(): Promise<void>;
   /** Waits for a token of the site's rate limit. */
   acquire(priority?: boolean): Promise<void>;
   /** Fenced update of the running job; false = another worker owns it now. */

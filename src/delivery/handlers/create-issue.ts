@@ -40,6 +40,8 @@ export const createIssueHandler: JobHandler<'create_issue'> = {
     }
 
     const issue = buildNewIssue(alert, access.destination, { publicUrl: settings.publicUrl, lookup: true });
+    // The rate-limit token of the request this create will go in (shared by the creates due with it).
+    await ctx.reserveCreate();
     await ctx.pause('before-mark');
     const sentAt = clock.now();
     // Commit "a create is on its way" before sending: a crash from here on leaves the trace.
@@ -53,7 +55,7 @@ export const createIssueHandler: JobHandler<'create_issue'> = {
     let sent;
     try {
       // With the creates of other jobs of this destination due now: one bulk request (create-sender.ts),
-      // which takes the rate-limit token and checks the lease again right before the request.
+      // which checks the lease again right before the request.
       sent = await ctx.sendCreate(issue, run.leaseUntil);
     } catch (err) {
       if (err instanceof JiraError) throw new SentCreateError(err, sentAt, performance.now() - t0);
