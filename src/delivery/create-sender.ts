@@ -1,9 +1,11 @@
 // Sends the creates of jobs running side by side: the creates handed in during one turn of the
 // event loop that go to the same Jira client (destination version) leave in one bulk request of up
 // to 50 issues (Jira's POST /issue/bulk); a lone create is a single POST /issue.
-// The rate limit: before its mark, a job reserves its place (`reserve`); the reservations made in
-// one turn of the event loop for one client take one token of the site's rate limit per 50, so the
-// token is waited for before the mark (as for a single create) and a bulk request costs one token.
+// The rate limit: before its mark, a job reserves its place (`reserve`): it joins its client's
+// reservation that is still waiting for a token (up to 50 jobs), or opens one, which waits for one
+// token of the site's rate limit. So the token is waited for before the mark (as for a single
+// create), a bulk request costs one token, and under a rate limit the creates that come due while
+// a token is awaited go together.
 // Right before the request every create in it is checked again against its job's lease
 // (`maySend`): a create whose job could no longer finish in its lease is not sent.
 // Each job gets its own outcome: created, refused by Jira on its own (the others of its request
@@ -49,36 +51,38 @@ export interface CreateSenderDeps {
 export class CreateSender {
   #queue: Queued[] = [];
   #scheduled = false;
-  #reservations: Reservation[] = [];
-  #reserveScheduled = false;
+  /** Per client, the reservation waiting for its token (others due meanwhile join it). */
+  #waiting = new Map<JiraClient, Reservation[]>();
   /** Requests sent and issues in them, for tests and benchmarks. */
   readonly stats = { requests: 0, bulkRequests: 0, issues: 0 };
 
   constructor(private readonly deps: CreateSenderDeps) {}
 
-  /** Waits for the rate-limit token of the request this job's create will go in (one per 50 creates). */
+  /**
+   * Waits for the rate-limit token of the request this job's create will go in: a job joins the
+   * reservation of its client that is still waiting for its token (up to 50), else opens one and
+   * waits for a token. Under a rate limit, creates that come due while a token is awaited share it.
+   */
   reserve(client: JiraClient, site: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#reservations.push({ client, site, resolve, reject });
-      if (!this.#reserveScheduled) {
-        this.#reserveScheduled = true;
-        setImmediate(() => this.#flushReservations());
+      const r: Reservation = { client, site, resolve, reject };
+      const open = this.#waiting.get(client);
+      if (open && open.length < (this.deps.bulk ? BULK_CREATE_LIMIT : 1)) {
+        open.push(r);
+        return;
       }
+      const members = [r];
+      this.#waiting.set(client, members);
+      this.deps.acquire(site).then(
+        () => this.#closeReservation(client, members).forEach((m) => m.resolve()),
+        (err) => this.#closeReservation(client, members).forEach((m) => m.reject(err)),
+      );
     });
   }
 
-  #flushReservations(): void {
-    const queued = this.#reservations;
-    this.#reservations = [];
-    this.#reserveScheduled = false;
-    for (const list of byClient(queued).values()) {
-      for (const chunk of chunks(list, this.deps.bulk ? BULK_CREATE_LIMIT : 1)) {
-        this.deps.acquire(chunk[0]!.site).then(
-          () => chunk.forEach((r) => r.resolve()),
-          (err) => chunk.forEach((r) => r.reject(err)),
-        );
-      }
-    }
+  #closeReservation(client: JiraClient, members: Reservation[]): Reservation[] {
+    if (this.#waiting.get(client) === members) this.#waiting.delete(client);
+    return members;
   }
 
   send(client: JiraClient, site: string, issue: NewIssue, leaseUntil: number): Promise<SendOutcome> {
