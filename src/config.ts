@@ -38,6 +38,8 @@ export interface Config {
   keepAliveTimeoutMs: number;
   /** Bearer token for GET /metrics; null = /metrics answers loopback callers only. */
   metricsToken: string | null;
+  /** Creates of one destination due together go in one bulk request (ALERTSYNC_JIRA_BULK_CREATE_DISABLED=1 turns it off). */
+  jiraBulkCreate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -181,5 +183,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     connectionTimeoutMs: int(env, 'ALERTSYNC_CONNECTION_TIMEOUT_MS', 120_000, 100, 3_600_000),
     keepAliveTimeoutMs: int(env, 'ALERTSYNC_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
     metricsToken,
+    jiraBulkCreate: !bool(env, 'ALERTSYNC_JIRA_BULK_CREATE_DISABLED'),
   };
 }

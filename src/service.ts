@@ -98,6 +98,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
         sweepDelayMs: config.sweepDelayMs,
         pollMs: config.workerPollMs,
         concurrency: config.workerConcurrency,
+        bulkCreate: config.jiraBulkCreate,
         publicUrl: config.publicUrl,
       },
       jiraFor: access.jiraFor,

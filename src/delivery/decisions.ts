@@ -88,11 +88,13 @@ export const CURABLE = new Set<Failure['kind']>(['auth', 'forbidden', 'not_found
  * Jira; `markBefore` is the job's mark before that call. Anything but a refusal after a send may
  * have made the issue: the job keeps a mark (closed: its request ended `now`), and a mark is only
  * ever dropped after a search answered. A local cause (a closed client, a database error) is
- * retried, never a permanent failure. A failure the destination can cure blocks create jobs.
+ * retried, never a permanent failure. A failure the destination can cure blocks create jobs,
+ * unless Jira refused only this issue of a bulk create and made others of the same request
+ * (`othersCreated`): then the job fails alone.
  */
 export function decideAfterFailure(
   f: Failure,
-  ctx: { jobKind: JobKind; sentAt: number | null; markBefore: Mark | null; attempts: number; now: number },
+  ctx: { jobKind: JobKind; sentAt: number | null; markBefore: Mark | null; attempts: number; now: number; othersCreated?: boolean },
   t: Pick<Timing, 'createRecheckMs' | 'retryBaseMs' | 'retryMaxMs'>,
   random: () => number = Math.random,
 ): FailureDecision {
@@ -103,7 +105,9 @@ export function decideAfterFailure(
     if (mark) at = Math.max(at, Math.max(mark.since, mark.until ?? ctx.now) + t.createRecheckMs);
     return { action: 'retry', at, mark, outcome: maybeDone ? 'unknown' : 'retry' };
   }
-  if (ctx.jobKind === 'create_issue' && CURABLE.has(f.kind)) return { action: 'block', mark, outcome: 'failed' };
+  // Refused alone in a bulk create whose other issues were made: the destination works, the cause
+  // is this issue's own (a field of its alert): it fails alone and the destination's queue goes on.
+  if (ctx.jobKind === 'create_issue' && CURABLE.has(f.kind) && !ctx.othersCreated) return { action: 'block', mark, outcome: 'failed' };
   return { action: 'fail', mark, outcome: 'failed' };
 }
 

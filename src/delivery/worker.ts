@@ -23,12 +23,15 @@ import { reclaimUnlockedJobs, type JobLock } from './job-lock.js';
 /** A live worker takes its job's lock right after the claim: only older running jobs are reclaimed. */
 const RECLAIM_MIN_AGE_MS = 2000;
 import { CommitBatcher } from './commit-batcher.js';
+import { CreateSender } from './create-sender.js';
 import { JobYielded, SentCreateError, type JobContext, type JobHandler, type JobRun } from './handlers/context.js';
 import { createIssueHandler } from './handlers/create-issue.js';
 import { testIssueHandler } from './handlers/test-issue.js';
 import { sweepDuplicatesHandler } from './handlers/sweep-duplicates.js';
 
 export interface WorkerSettings extends Timing {
+  /** Creates of one destination due together go in one bulk request (default true; ALERTSYNC_JIRA_BULK_CREATE_DISABLED). */
+  bulkCreate?: boolean;
   sweepDelayMs: number;
   pollMs: number;
   concurrency: number;
@@ -95,9 +98,17 @@ export class DeliveryWorker {
   readonly testHooks: WorkerTestHooks = {};
   /** Marks and completions of jobs running side by side share one commit. */
   readonly commits: CommitBatcher;
+  /** Creates of jobs running side by side go to Jira together (bulk create). */
+  readonly creates: CreateSender;
 
   constructor(private readonly deps: WorkerDeps) {
     this.commits = new CommitBatcher(deps.db);
+    this.creates = new CreateSender({
+      clock: deps.clock,
+      timing: deps.settings,
+      bulk: deps.settings.bulkCreate ?? true,
+      acquire: (site) => deps.limiter.acquire(site, { signal: this.#stop.signal }),
+    });
   }
 
   start(): void {
@@ -295,6 +306,8 @@ export class DeliveryWorker {
       clock,
       settings,
       acquire: (priority = false) => this.deps.limiter.acquire(job.siteHost, { priority, signal: this.#stop.signal }),
+      sendCreate: (issue, leaseUntil) => this.creates.send(access.client, job.siteHost, issue, leaseUntil),
+      reserveCreate: () => this.creates.reserve(access.client, job.siteHost),
       update,
       attempt: (request, outcome, status, issueKey, error, durationMs) =>
         repo.insertAttempt(db, { jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, worker: this.id, at: clock.now(), durationMs, request, outcome, httpStatus: status, issueKey, error }),
@@ -343,7 +356,8 @@ export class DeliveryWorker {
     const failure: Failure = local ? { kind: 'local', status: null, retryAfterMs: null } : { kind: jiraErr.kind, status: jiraErr.status, retryAfterMs: jiraErr.retryAfterMs };
     const message = jiraErr ? jiraErr.message : `local error: ${err instanceof Error ? err.message : String(err)}`;
     if (local) log.warn({ err }, 'a delivery met a local error; it will be retried');
-    const d = decideAfterFailure(failure, { jobKind: job.kind, sentAt, markBefore: run.mark, attempts: job.attempts, now }, settings);
+    const othersCreated = err instanceof SentCreateError && err.othersCreated;
+    const d = decideAfterFailure(failure, { jobKind: job.kind, sentAt, markBefore: run.mark, attempts: job.attempts, now, othersCreated }, settings);
     await repo
       .insertAttempt(this.deps.db, { jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, worker: this.id, at: now, durationMs, request: jiraErr?.operation ?? 'local', outcome: d.outcome, httpStatus: failure.status, issueKey: null, error: message })
       .catch((e) => log.warn({ err: e }, 'could not write the delivery log'));

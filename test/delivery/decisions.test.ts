@@ -61,6 +61,12 @@ test('decideAfterFailure: every kind of failure, sent or not, with or without a 
     ['a local cause after send: unknown', f('local'), { sentAt: 99_500, markBefore: null }, { action: 'retry', at: 115_000, mark: { since: 99_500, until: 100_000 }, outcome: 'unknown' }],
     ['a test alert is never blocked', f('auth', 401), { jobKind: 'test_issue', sentAt: 99_000, markBefore: null }, { action: 'fail', mark: null, outcome: 'failed' }],
     ['a sweep refused: failed', f('forbidden', 403), { jobKind: 'sweep_duplicates', sentAt: null, markBefore: null }, { action: 'fail', mark: null, outcome: 'failed' }],
+    // Bulk create: one issue refused while others of the same request were made.
+    ['bulk: 400 for this issue alone, others made: fails alone, the queue goes on', f('invalid', 400), { sentAt: 99_000, markBefore: null, othersCreated: true }, { action: 'fail', mark: null, outcome: 'failed' }],
+    ['bulk: 403 for this issue alone, others made: fails alone', f('forbidden', 403), { sentAt: 99_000, markBefore: null, othersCreated: true }, { action: 'fail', mark: null, outcome: 'failed' }],
+    ['bulk: refused alone keeps an earlier mark (a replay looks first)', f('invalid', 400), { sentAt: 99_000, markBefore: { since: 1, until: 2 }, othersCreated: true }, { action: 'fail', mark: { since: 1, until: 2 }, outcome: 'failed' }],
+    ['bulk: every issue refused (400 "none made"): blocked as a single create', f('invalid', 400), { sentAt: 99_000, markBefore: null, othersCreated: false }, { action: 'block', mark: null, outcome: 'failed' }],
+    ['bulk: 429 for this issue alone: retried, nothing made', f('rate_limited', 429), { sentAt: 99_000, markBefore: null, othersCreated: true }, { action: 'retry', at: 100_000 + backoff1, mark: null, outcome: 'retry' }],
   ];
   for (const [name, failure, ctx, want] of rows) {
     assert.deepEqual(decideAfterFailure(failure, { ...base, sentAt: null, markBefore: null, ...ctx }, T, half), want, name);

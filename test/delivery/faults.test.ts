@@ -63,7 +63,8 @@ test(`faults: ${N} alerts, 20% failing calls, search lag 2 s, recheck 3 s → ex
     console.log(`# ${N} alerts: ${counts.size} alerts with issues, ${[...counts.values()].reduce((a, b) => a + b, 0)} issues; emulator saw ${log.length} requests, ${failures} faulted`);
     assert.equal(counts.size, N);
     for (const id of ids) assert.equal(counts.get(id), 1, `alert ${id} has ${counts.get(id)} issues`);
-    assert.ok(failures > N * 0.1, `the faults fired (${failures})`);
+    // Bulk create sends several issues a request: the faults are a share of the requests, not of the alerts.
+    assert.ok(failures > log.length * 0.1, `the faults fired (${failures} of ${log.length} requests)`);
     const links = await svc.service.storage.db.selectFrom('alert_links').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(Number(links.n), N);
   } finally {

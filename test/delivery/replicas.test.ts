@@ -31,7 +31,7 @@ test('replicas: 2 processes, 50 ms Jira latency, 500 alerts → 500 issues, each
     const counts = issueCountsByAlert(emu);
     for (const id of ids) assert.equal(counts.get(id), 1);
     const byProcess = await r.query<{ pid: string; n: string }>(
-      `select split_part(worker, '-', 2) as pid, count(*) as n from delivery_attempts where request = 'createIssue' and outcome = 'ok' group by 1 order by 1`,
+      `select split_part(worker, '-', 2) as pid, count(*) as n from delivery_attempts where request in ('createIssue', 'createIssues') and outcome = 'ok' group by 1 order by 1`,
     );
     console.log(`# creates per process: ${byProcess.map((x) => `pid ${x.pid}: ${x.n}`).join(', ')}`);
     assert.equal(byProcess.length, 2);

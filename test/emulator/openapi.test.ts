@@ -42,6 +42,8 @@ const EXPECTED = [
   'POST /rest/api/3/issue 201',
   'POST /rest/api/3/issue 400',
   'POST /rest/api/3/issue 403',
+  'POST /rest/api/3/issue/bulk 201',
+  'POST /rest/api/3/issue/bulk 400',
   'GET /rest/api/3/issue/{issueIdOrKey} 200',
   'GET /rest/api/3/issue/{issueIdOrKey} 404',
   'PUT /rest/api/3/issue/{issueIdOrKey} 204',
@@ -129,6 +131,9 @@ describe('OpenAPI conformance of every emulated operation', () => {
     const { key, id } = await j.createIssue({ description: adf('d'), labels: ['l'], assignee: { accountId: HUGO_ID } });
     await j.post('/rest/api/3/issue', { fields: { project: { key: 'NOPE' } } });
     await j.post('/rest/api/3/issue', { fields: { project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 'x' } }, { as: VERA });
+    const bulkEl = (summary: string, project = 'SEC') => ({ fields: { project: { key: project }, issuetype: { name: 'Task' }, summary, description: adf('b') } });
+    await j.post('/rest/api/3/issue/bulk', { issueUpdates: [bulkEl('b1'), bulkEl('b2', 'NOPE')] });
+    await j.post('/rest/api/3/issue/bulk', { issueUpdates: [bulkEl('b3', 'NOPE')] });
     await j.get(`/rest/api/3/issue/${key}?expand=changelog,renderedFields,names&properties=*all`);
     await j.get('/rest/api/3/issue/SEC-999');
     await j.put(`/rest/api/3/issue/${key}`, { fields: { summary: 'edited' } });

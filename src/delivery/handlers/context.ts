@@ -4,7 +4,8 @@
 // SentCreateError for a create that may have reached Jira) and the runner decides what follows.
 import type { Alert } from '../../alerts/alert.js';
 import type { Clock } from '../../clock.js';
-import type { JiraError } from '../../jira/client/index.js';
+import type { JiraError, NewIssue } from '../../jira/client/index.js';
+import type { SendOutcome } from '../create-sender.js';
 import type { Db } from '../../storage/repositories/users.js';
 import type { DeliveryJobsTable } from '../../storage/schema.js';
 import type { Mark } from '../decisions.js';
@@ -34,6 +35,14 @@ export interface JobContext<K extends JobKind = JobKind> {
   db: Db;
   clock: Clock;
   settings: WorkerSettings;
+  /**
+   * Sends the job's create through the worker's CreateSender (bulk with the creates of other jobs
+   * of the destination due at the same moment; one rate-limit token per request). Throws the
+   * JiraError of a failed request.
+   */
+  sendCreate(issue: NewIssue, leaseUntil: number): Promise<SendOutcome>;
+  /** Before the mark: waits for the rate-limit token of the (bulk) request the create will go in. */
+  reserveCreate(): Promise<void>;
   /** Waits for a token of the site's rate limit. */
   acquire(priority?: boolean): Promise<void>;
   /** Fenced update of the running job; false = another worker owns it now. */
@@ -66,6 +75,8 @@ export class SentCreateError extends Error {
     readonly error: JiraError,
     readonly sentAt: number,
     readonly durationMs: number,
+    /** Jira refused this issue alone in a bulk create that made others (decideAfterFailure). */
+    readonly othersCreated = false,
   ) {
     super(error.message);
   }

@@ -1,6 +1,7 @@
 // create_issue: an alert becomes one Jira issue on a destination. The order of a run:
 //   already linked? → the lookup a mark (or a replay) calls for → the mark → the lease check →
-//   the send → the link. docs/delivery.md ("the guarantee") says why each step is where it is.
+//   the send (with other jobs' creates: create-sender.ts; the lease is checked again there) → the link.
+//   docs/delivery.md ("the guarantee") says why each step is where it is.
 import { JiraError, type JiraIssue } from '../../jira/client/index.js';
 import { afterLookup, maySend, planLookup } from '../decisions.js';
 import { buildNewIssue } from '../issue-request.js';
@@ -39,7 +40,8 @@ export const createIssueHandler: JobHandler<'create_issue'> = {
     }
 
     const issue = buildNewIssue(alert, access.destination, { publicUrl: settings.publicUrl, lookup: true });
-    await ctx.acquire();
+    // The rate-limit token of the request this create will go in (shared by the creates due with it).
+    await ctx.reserveCreate();
     await ctx.pause('before-mark');
     const sentAt = clock.now();
     // Commit "a create is on its way" before sending: a crash from here on leaves the trace.
@@ -47,28 +49,37 @@ export const createIssueHandler: JobHandler<'create_issue'> = {
     if (!(await ctx.update({ unknown_since: sentAt, unknown_until: null, lease_until: leaseUntil, updated_at: sentAt }))) throw new JobYielded('fenced');
     run.leaseUntil = leaseUntil;
     await ctx.pause('after-mark');
-    if (!maySend(clock.now(), run.leaseUntil, settings)) {
-      // This run stalled past what its lease allows: it must not send. Nothing went out, so the
-      // mark goes back to what it was, and the job runs again (here or elsewhere).
-      const now = clock.now();
-      await ctx.attempt('createIssue', 'retry', null, null, 'not sent: the lease would end before the create could finish (the process stalled)', 0);
-      await ctx.defer(now, { unknown_since: run.mark?.since ?? null, unknown_until: run.mark?.until ?? null });
-      return;
-    }
+    if (!maySend(clock.now(), run.leaseUntil, settings)) return notSent(ctx);
     await ctx.pause('before-send');
     const t0 = performance.now();
-    let created;
+    let sent;
     try {
-      created = await access.client.createIssue(issue);
+      // With the creates of other jobs of this destination due now: one bulk request (create-sender.ts),
+      // which checks the lease again right before the request.
+      sent = await ctx.sendCreate(issue, run.leaseUntil);
     } catch (err) {
       if (err instanceof JiraError) throw new SentCreateError(err, sentAt, performance.now() - t0);
       throw err;
     }
+    if (sent.outcome === 'not-sent') return notSent(ctx);
+    // Refused by Jira on its own: nothing was made for it (decideAfterFailure: a refusal drops no mark).
+    if (sent.outcome === 'refused') throw new SentCreateError(sent.error, sentAt, performance.now() - t0, sent.othersCreated);
     await ctx.pause('after-send');
-    const attempt = { request: 'createIssue', outcome: 'ok' as const, status: 201, issueKey: created.key, error: null, durationMs: performance.now() - t0 };
+    const created = sent.issue;
+    const attempt = { request: sent.request, outcome: 'ok' as const, status: 201, issueKey: created.key, error: null, durationMs: performance.now() - t0 };
     await ctx.complete({ issueId: created.id, issueKey: created.key }, { issueId: created.id, issueKey: created.key, issueUrl: issueUrl(ctx, created.key), sweep: job.hadUnknown || hadMark }, attempt);
   },
 };
+
+/**
+ * This run stalled past what its lease allows (or waited too long for its request): it must not
+ * send. Nothing went out, so the mark goes back to what it was, and the job runs again (here or elsewhere).
+ */
+async function notSent(ctx: JobContext<'create_issue'>): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.attempt('createIssue', 'retry', null, null, 'not sent: the lease would end before the create could finish (the process stalled)', 0);
+  await ctx.defer(now, { unknown_since: ctx.run.mark?.since ?? null, unknown_until: ctx.run.mark?.until ?? null });
+}
 
 export function issueUrl(ctx: JobContext, key: string): string {
   return ctx.access.client.issueUrl(key);

@@ -15,7 +15,9 @@ import { JiraError, answeredMessage, isJsonContentType, jiraMessagesFrom, kindFo
 import * as N from './normalize.js';
 import { boundForeignMessages, boundForeignText, credentialScrubber } from './scrub.js';
 import { issueFields, jqlString, plainTextDoc } from './issue-format.js';
+import { BULK_CREATE_LIMIT } from './types.js';
 import type {
+  BulkCreateResult,
   NewIssue,
   CreatedIssue,
   JiraTransition,
@@ -49,6 +51,8 @@ interface CallSpec<T> {
   body?: unknown;
   /** Parses the JSON answer; absent = no body expected (204 and friends), anything is ignored. */
   parse?: (json: unknown) => T;
+  /** Statuses >= 400 whose JSON body is an answer to parse (bulk create's 400 "none made"), not an error. */
+  answerStatuses?: number[];
 }
 
 const seg = (s: string): string => encodeURIComponent(s);
@@ -143,6 +147,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
 
     let status: number | null = null;
     let answerHeader: ((name: string) => string | null) | undefined;
+    let answeredKind: JiraErrorKind | undefined;
     let result: T;
     try {
       result = await (async (): Promise<T> => {
@@ -179,6 +184,18 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
         }
 
         if (status < 200 || status >= 300) {
+          if (spec.parse && spec.answerStatuses?.includes(status) && isJsonContentType(contentType)) {
+            let answer: T | undefined;
+            try {
+              answer = spec.parse(JSON.parse(text));
+            } catch {
+              answer = undefined; // not the documented shape: handled as the error it is, below
+            }
+            if (answer !== undefined) {
+              answeredKind = kindForStatus(status);
+              return answer;
+            }
+          }
           const messages = jiraMessagesFrom(contentType, text);
           const retryAfterMs = parseRetryAfter(header('retry-after'));
           throw fail(operation, kindForStatus(status), status, answeredMessage(status, messages), messages, retryAfterMs);
@@ -208,7 +225,7 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
       report(operation, method, path, status, started, err instanceof JiraError ? err.kind : 'unexpected', answerHeader);
       throw err;
     }
-    report(operation, method, path, status, started, undefined, answerHeader);
+    report(operation, method, path, status, started, answeredKind, answerHeader);
     return result;
   }
 
@@ -254,10 +271,34 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
   const createFromFields = (fields: CreateIssueFields): Promise<CreatedIssue> =>
     call({ operation: 'createIssue', method: 'POST', path: '/rest/api/3/issue', body: { fields }, parse: N.createdIssue });
 
+  async function createIssues(issues: NewIssue[]): Promise<BulkCreateResult[]> {
+    if (issues.length === 0) return [];
+    if (issues.length > BULK_CREATE_LIMIT) throw fail('createIssues', 'invalid', null, `at most ${BULK_CREATE_LIMIT} issues can be created in one request (got ${issues.length})`);
+    const answer = await call({
+      operation: 'createIssues',
+      method: 'POST',
+      path: '/rest/api/3/issue/bulk',
+      body: { issueUpdates: issues.map((i) => ({ fields: issueFields(i) })) },
+      parse: (json) => N.bulkCreated(json, issues.length),
+      answerStatuses: [400],
+    });
+    const out: (BulkCreateResult | undefined)[] = new Array(issues.length);
+    for (const e of answer.errors) {
+      const messages = jiraMessagesFrom('application/json', e.errorCollection);
+      out[e.index] = { failed: fail('createIssues', kindForStatus(e.status), e.status, answeredMessage(e.status, messages), messages) };
+    }
+    // Jira lists the issues made in the order of their elements.
+    let next = 0;
+    for (let i = 0; i < out.length; i++) if (out[i] === undefined) out[i] = { created: answer.issues[next++]! };
+    return out as BulkCreateResult[];
+  }
+
   return {
     myself: () => call({ operation: 'myself', method: 'GET', path: '/rest/api/3/myself', parse: N.user }),
 
     createIssue: (issue: NewIssue) => createFromFields(issueFields(issue)),
+
+    createIssues,
 
     createIssueFromFields: (fields: CreateIssueFields) => createFromFields(fields),
 

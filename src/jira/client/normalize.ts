@@ -51,6 +51,34 @@ export function createdIssue(v: unknown): CreatedIssue {
   return { id: id(o.id, 'the created issue id'), key: str(o.key, 'the created issue key') };
 }
 
+/** One element error of a bulk create: which element, its status and Jira's messages. */
+export interface BulkElementError {
+  index: number;
+  status: number;
+  /** Jira's ErrorCollection for the element, kept as JSON text for the client's message helpers. */
+  errorCollection: string;
+}
+
+/**
+ * A bulk create's answer (201, or 400 when none was made): the issues made, in order, and the
+ * errors with their element numbers. Checks that every element is accounted for exactly once.
+ */
+export function bulkCreated(v: unknown, count: number): { issues: CreatedIssue[]; errors: BulkElementError[] } {
+  const o = obj(v, 'the bulk create answer');
+  if (!Array.isArray(o.issues) || !Array.isArray(o.errors)) throw new ShapeError('the bulk create answer has no issues and errors lists');
+  const issues = o.issues.map(createdIssue);
+  const errors = o.errors.map((e): BulkElementError => {
+    const eo = obj(e, 'a bulk create error');
+    const index = eo.failedElementNumber;
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= count) throw new ShapeError('a bulk create error has no valid failedElementNumber');
+    return { index, status: typeof eo.status === 'number' ? eo.status : 400, errorCollection: JSON.stringify(eo.elementErrors ?? {}) };
+  });
+  if (new Set(errors.map((e) => e.index)).size !== errors.length || issues.length + errors.length !== count) {
+    throw new ShapeError(`the bulk create answer accounts for ${issues.length} created and ${errors.length} failed of ${count} issues`);
+  }
+  return { issues, errors };
+}
+
 export function user(v: unknown): JiraUser {
   const o = obj(v, 'a user');
   return {

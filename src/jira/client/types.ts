@@ -103,6 +103,12 @@ export interface CreatedIssue {
   key: string;
 }
 
+/** Jira's bulk create takes at most this many issues a call. */
+export const BULK_CREATE_LIMIT = 50;
+
+/** One issue of a bulk create: made, or refused by Jira on its own (the others are not affected). */
+export type BulkCreateResult = { created: CreatedIssue } | { failed: import('./errors.js').JiraError };
+
 /** A Jira user as far as alertsync cares. Identity is the accountId; the e-mail is often hidden. */
 export interface JiraUser {
   accountId: string;
@@ -203,6 +209,12 @@ export interface JiraClient {
   myself(): Promise<JiraUser>;
   /** Creates an issue from alertsync's terms (see NewIssue). */
   createIssue(issue: NewIssue): Promise<CreatedIssue>;
+  /**
+   * Creates 1 to 50 issues in one request (POST /rest/api/3/issue/bulk). Answers one result per
+   * issue, in order: created, or failed with Jira's own error for that issue (status, messages).
+   * A failure of the whole call (network, timeout, 429, 5xx, 401…) throws a JiraError as any call.
+   */
+  createIssues(issues: NewIssue[]): Promise<BulkCreateResult[]>;
   /** Creates an issue from Jira's own fields (REST v3 wire format); for tests of the client. */
   createIssueFromFields(fields: CreateIssueFields): Promise<CreatedIssue>;
   /** Issues carrying every one of the labels, oldest first (at most `maxIssues`, default 200). */

@@ -91,13 +91,21 @@ function readFields(emu: Emulator, ctx: RequestContext, fields: Record<string, u
   return ch;
 }
 
-function createIssue(emu: Emulator) {
-  return async (ctx: RequestContext): Promise<Reply> => {
+/** A stored issue (its answer in Jira's CreatedIssue shape) or the error answer single create would give. */
+export type CreateOutcome = { created: { id: string; key: string; self: string } } | { error: Reply };
+
+/**
+ * Validates and stores one issue as POST /issue does (fields, ADF, permissions, properties): used by
+ * single create and, per element, by bulk create (routes/bulk.ts). The create hook is the caller's.
+ */
+export function createOne(emu: Emulator, ctx: RequestContext, rawBody: unknown): CreateOutcome {
+  const fail = (reply: Reply): CreateOutcome => ({ error: reply });
+  {
     const store = emu.store;
     const user = ctx.user as User;
-    const body = ctx.body as { fields?: Record<string, unknown>; update?: unknown; properties?: unknown } | undefined;
+    const body = rawBody as { fields?: Record<string, unknown>; update?: unknown; properties?: unknown } | undefined;
     if (typeof body !== 'object' || body === null || typeof body.fields !== 'object' || body.fields === null) {
-      return jiraError(400, [], { project: 'Specify a valid project ID or key', issuetype: 'Specify an issue type', summary: 'You must specify a summary of the issue.' });
+      return fail(jiraError(400, [], { project: 'Specify a valid project ID or key', issuetype: 'Specify an issue type', summary: 'You must specify a summary of the issue.' }));
     }
     const fields: Record<string, unknown> = { ...body.fields };
     const errors: Record<string, string> = {};
@@ -109,8 +117,8 @@ function createIssue(emu: Emulator) {
       project = pref.id !== undefined ? store.projects.get(pref.id) : store.projectsByKey.get((pref.key as string).toUpperCase());
       if (!project) errors.project = 'valid project is required';
     }
-    if (!project) return jiraError(400, [], errors);
-    if (!can(user, 'CREATE_ISSUES')) return forbidden('You do not have permission to create issues in this project.');
+    if (!project) return fail(jiraError(400, [], errors));
+    if (!can(user, 'CREATE_ISSUES')) return fail(forbidden('You do not have permission to create issues in this project.'));
 
     const tref = refOf(fields.issuetype);
     let issueTypeId: string | undefined;
@@ -121,7 +129,7 @@ function createIssue(emu: Emulator) {
     }
     if (fields.summary === undefined) errors.summary = 'You must specify a summary of the issue.';
     const ch = readFields(emu, ctx, fields, project, CREATE_FIELDS, errors);
-    if (ch.invalidAdf !== undefined) return invalidInput();
+    if (ch.invalidAdf !== undefined) return fail(invalidInput());
     let properties: { key: string; value: unknown }[] = [];
     if (body.properties !== undefined) {
       if (!Array.isArray(body.properties)) errors.properties = 'Properties must be an array.';
@@ -133,7 +141,7 @@ function createIssue(emu: Emulator) {
         }
       }
     }
-    if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
+    if (Object.keys(errors).length > 0) return fail(jiraError(400, [], errors));
 
     const now = new Date();
     const id = String(store.nextIssueId++);
@@ -153,12 +161,24 @@ function createIssue(emu: Emulator) {
     store.indexIssue(issue, now.getTime());
     // the creation changelog only exists in webhook payloads: build it only when someone listens
     if (store.webhooks.size > 0) store.emit({ kind: 'issue_created', issue, actor: user, changelog: creationChangelog(emu, issue, user, now) });
-    const reply = json(201, { id, key, self: `${ctx.render.base}/rest/api/${ctx.version}/issue/${id}` });
-    if (emu.faults.settings.createHook && !ctx.lostAnswer) {
-      const action = await emu.createHook.hold(id, key);
-      if (action !== 'send') return { ...reply, noAnswer: action };
-    }
-    return reply;
+    return { created: { id, key, self: `${ctx.render.base}/rest/api/${ctx.version}/issue/${id}` } };
+  }
+}
+
+/** Holds a create's answer when the create hook is on (tests crash or cut the client in that window). */
+export async function afterCreateHook(emu: Emulator, ctx: RequestContext, reply: Reply, first: { id: string; key: string } | undefined): Promise<Reply> {
+  if (first && emu.faults.settings.createHook && !ctx.lostAnswer) {
+    const action = await emu.createHook.hold(first.id, first.key);
+    if (action !== 'send') return { ...reply, noAnswer: action };
+  }
+  return reply;
+}
+
+function createIssue(emu: Emulator) {
+  return async (ctx: RequestContext): Promise<Reply> => {
+    const r = createOne(emu, ctx, ctx.body);
+    if ('error' in r) return r.error;
+    return afterCreateHook(emu, ctx, json(201, r.created), r.created);
   };
 }
 

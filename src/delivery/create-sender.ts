@@ -1,0 +1,162 @@
+// Sends the creates of jobs running side by side: the creates handed in during one turn of the
+// event loop that go to the same Jira client (destination version) leave in one bulk request of up
+// to 50 issues (Jira's POST /issue/bulk); a lone create is a single POST /issue.
+// The rate limit: before its mark, a job reserves its place (`reserve`): it joins its client's
+// reservation that is still waiting for a token (up to 50 jobs), or opens one, which waits for one
+// token of the site's rate limit. So the token is waited for before the mark (as for a single
+// create), a bulk request costs one token, and under a rate limit the creates that come due while
+// a token is awaited go together.
+// Right before the request every create in it is checked again against its job's lease
+// (`maySend`): a create whose job could no longer finish in its lease is not sent.
+// Each job gets its own outcome: created, refused by Jira on its own (the others of its request
+// were made or refused on their own), not sent, or the error of the whole request (thrown).
+import { BULK_CREATE_LIMIT, JiraError, type CreatedIssue, type JiraClient, type NewIssue } from '../jira/client/index.js';
+import type { Clock } from '../clock.js';
+import { maySend, type Timing } from './decisions.js';
+
+export type SendOutcome =
+  | { outcome: 'created'; issue: CreatedIssue; request: SendRequest }
+  /** Jira refused this issue alone; `othersCreated`: another issue of the same request was made. */
+  | { outcome: 'refused'; error: JiraError; othersCreated: boolean; request: SendRequest }
+  /** Not sent: by the time the request could go, the job's lease no longer allowed it. */
+  | { outcome: 'not-sent' };
+
+export type SendRequest = 'createIssue' | 'createIssues';
+
+interface Reservation {
+  client: JiraClient;
+  site: string;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+interface Queued {
+  client: JiraClient;
+  site: string;
+  issue: NewIssue;
+  leaseUntil: number;
+  resolve: (o: SendOutcome) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface CreateSenderDeps {
+  clock: Clock;
+  timing: Pick<Timing, 'leaseMs' | 'jiraTimeoutMs'>;
+  /** Waits for a token of the site's rate limit (one per request: see `reserve`). */
+  acquire(site: string): Promise<void>;
+  /** false: every create is a single request (ALERTSYNC_JIRA_BULK_CREATE_DISABLED). */
+  bulk: boolean;
+}
+
+export class CreateSender {
+  #queue: Queued[] = [];
+  #scheduled = false;
+  /** Per client, the reservation waiting for its token (others due meanwhile join it). */
+  #waiting = new Map<JiraClient, Reservation[]>();
+  /** Requests sent and issues in them, for tests and benchmarks. */
+  readonly stats = { requests: 0, bulkRequests: 0, issues: 0 };
+
+  constructor(private readonly deps: CreateSenderDeps) {}
+
+  /**
+   * Waits for the rate-limit token of the request this job's create will go in: a job joins the
+   * reservation of its client that is still waiting for its token (up to 50), else opens one and
+   * waits for a token. Under a rate limit, creates that come due while a token is awaited share it.
+   */
+  reserve(client: JiraClient, site: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const r: Reservation = { client, site, resolve, reject };
+      const open = this.#waiting.get(client);
+      if (open && open.length < (this.deps.bulk ? BULK_CREATE_LIMIT : 1)) {
+        open.push(r);
+        return;
+      }
+      const members = [r];
+      this.#waiting.set(client, members);
+      this.deps.acquire(site).then(
+        () => this.#closeReservation(client, members).forEach((m) => m.resolve()),
+        (err) => this.#closeReservation(client, members).forEach((m) => m.reject(err)),
+      );
+    });
+  }
+
+  #closeReservation(client: JiraClient, members: Reservation[]): Reservation[] {
+    if (this.#waiting.get(client) === members) this.#waiting.delete(client);
+    return members;
+  }
+
+  send(client: JiraClient, site: string, issue: NewIssue, leaseUntil: number): Promise<SendOutcome> {
+    return new Promise<SendOutcome>((resolve, reject) => {
+      this.#queue.push({ client, site, issue, leaseUntil, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    const queued = this.#queue;
+    this.#queue = [];
+    this.#scheduled = false;
+    const size = this.deps.bulk ? BULK_CREATE_LIMIT : 1;
+    for (const list of byClient(queued).values()) {
+      for (const chunk of chunks(list, size)) void this.#sendChunk(chunk);
+    }
+  }
+
+  async #sendChunk(chunk: Queued[]): Promise<void> {
+    const first = chunk[0]!;
+    const now = this.deps.clock.now();
+    const go: Queued[] = [];
+    for (const q of chunk) {
+      if (maySend(now, q.leaseUntil, this.deps.timing)) go.push(q);
+      else q.resolve({ outcome: 'not-sent' });
+    }
+    if (go.length === 0) return;
+    this.stats.requests++;
+    this.stats.issues += go.length;
+    if (go.length === 1) {
+      const q = go[0]!;
+      try {
+        q.resolve({ outcome: 'created', issue: await q.client.createIssue(q.issue), request: 'createIssue' });
+      } catch (err) {
+        q.reject(err);
+      }
+      return;
+    }
+    this.stats.bulkRequests++;
+    let results;
+    try {
+      results = await first.client.createIssues(go.map((q) => q.issue));
+    } catch (err) {
+      for (const q of go) q.reject(err);
+      return;
+    }
+    const othersCreated = results.some((r) => 'created' in r);
+    results.forEach((r, i) => {
+      const q = go[i]!;
+      if ('created' in r) q.resolve({ outcome: 'created', issue: r.created, request: 'createIssues' });
+      else q.resolve({ outcome: 'refused', error: r.failed, othersCreated, request: 'createIssues' });
+    });
+  }
+}
+
+function byClient<T extends { client: JiraClient }>(list: T[]): Map<JiraClient, T[]> {
+  const m = new Map<JiraClient, T[]>();
+  for (const q of list) {
+    const l = m.get(q.client);
+    if (l) l.push(q);
+    else m.set(q.client, [q]);
+  }
+  return m;
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+  // Even chunks: 60 creates go as 30 + 30, not 50 + 10.
+  const n = Math.ceil(list.length / size);
+  const per = Math.ceil(list.length / n);
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += per) out.push(list.slice(i, i + per));
+  return out;
+}
