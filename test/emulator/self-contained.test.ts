@@ -1,5 +1,5 @@
 // Issue #10 item 0: a plain clone passes its own tests. Nothing the project builds, runs, tests or
-// documents points at a file outside the repository (the old `../shared/spec/…` reads), and the
+// documents points at a file outside the repository (the old reads of the spec folder beside the checkout), and the
 // OpenAPI document the emulator's tests validate against is in the tree.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
