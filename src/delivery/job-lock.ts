@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.js';
 import type { Dialect } from '../storage/db.js';
+import { reclaimRunningJobs } from '../storage/repositories/delivery.js';
 
 export type JobLock = <T>(jobId: string, run: () => Promise<T>) => Promise<{ locked: true; value: T } | { locked: false }>;
 
@@ -49,22 +50,7 @@ export async function reclaimUnlockedJobs(db: Kysely<Database>, now: number, min
       const got = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${key}) as ok`.execute(conn);
       if (!got.rows[0]?.ok) return 0;
       try {
-        const u = await conn
-          .updateTable('delivery_jobs')
-          .set((eb) => ({
-            state: 'pending',
-            next_run_at: now,
-            lease_owner: null,
-            lease_until: null,
-            fence: eb('fence', '+', 1),
-            unknown_until: eb.case().when('unknown_since', 'is not', null).then(eb.fn.coalesce('unknown_until', eb.val(now))).else(null).end(),
-            updated_at: now,
-          }))
-          .where('id', '=', r.id)
-          .where('fence', '=', r.fence)
-          .where('state', '=', 'running')
-          .executeTakeFirst();
-        return Number(u.numUpdatedRows);
+        return await reclaimRunningJobs(conn, now, r);
       } finally {
         await sql`select pg_advisory_unlock(${key})`.execute(conn);
       }

@@ -190,8 +190,17 @@ export async function countDestinationJobs(db: Db, destinationId: string, states
  * dead predecessor: it goes back to pending at once, fenced out, and a create it may have sent is
  * known to have ended (the process is gone), so its next owner waits only the recheck.
  */
-export async function reclaimDeadPredecessor(db: Db, now: number): Promise<number> {
-  const r = await db
+export function reclaimDeadPredecessor(db: Db, now: number): Promise<number> {
+  return reclaimRunningJobs(db, now);
+}
+
+/**
+ * Puts running jobs back to pending at once, fenced out (all of them, or the one given at its
+ * fence). A create their owner may have sent is known to have ended (`unknown_until`), so the next
+ * owner waits only the recheck. The caller knows the owner is gone (dead process, free job lock).
+ */
+export async function reclaimRunningJobs(db: Db, now: number, only?: { id: string; fence: number }): Promise<number> {
+  let q = db
     .updateTable('delivery_jobs')
     .set((eb) => ({
       state: 'pending',
@@ -202,8 +211,9 @@ export async function reclaimDeadPredecessor(db: Db, now: number): Promise<numbe
       unknown_until: eb.case().when('unknown_since', 'is not', null).then(eb.fn.coalesce('unknown_until', eb.val(now))).else(null).end(),
       updated_at: now,
     }))
-    .where('state', '=', 'running')
-    .executeTakeFirst();
+    .where('state', '=', 'running');
+  if (only) q = q.where('id', '=', only.id).where('fence', '=', only.fence);
+  const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
 
