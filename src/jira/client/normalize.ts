@@ -6,7 +6,10 @@ import type {
   JiraComment,
   JiraIssue,
   JiraIssueType,
+  JiraIssueTypeStatuses,
   JiraPriority,
+  JiraProject,
+  JiraResolution,
   JiraStatus,
   JiraTransition,
   JiraUser,
@@ -198,4 +201,47 @@ export function issueTypePage(v: unknown): IssueTypePage {
     startAt: typeof o.startAt === 'number' ? o.startAt : 0,
     total: typeof o.total === 'number' ? o.total : null,
   };
+}
+
+/** One page of a PageBean (project/search, label, resolution/search): its values and whether more follow. */
+export interface Page<T> {
+  values: T[];
+  isLast: boolean;
+}
+
+function pageOf<T>(v: unknown, what: string, item: (x: unknown) => T): Page<T> {
+  const o = obj(v, `the ${what} page`);
+  const values = arr(o.values, `the ${what} values`).map(item);
+  const startAt = typeof o.startAt === 'number' ? o.startAt : 0;
+  // isLast when Jira says so; else the total (when given) or an empty page decides.
+  const isLast = typeof o.isLast === 'boolean' ? o.isLast : typeof o.total === 'number' ? startAt + values.length >= o.total : values.length === 0;
+  return { values, isLast };
+}
+
+export function project(v: unknown): JiraProject {
+  const o = obj(v, 'a project');
+  return { id: id(o.id, 'a project id'), key: str(o.key, 'a project key'), name: optStr(o.name) ?? '' };
+}
+
+export const projectPage = (v: unknown): Page<JiraProject> => pageOf(v, 'project', project);
+
+export const labelPage = (v: unknown): Page<string> =>
+  pageOf(v, 'label', (l) => {
+    if (typeof l !== 'string') throw new ShapeError('a label is not a string');
+    return l;
+  });
+
+export function resolution(v: unknown): JiraResolution {
+  const o = obj(v, 'a resolution');
+  return { id: id(o.id, 'a resolution id'), name: optStr(o.name) ?? '', description: optStr(o.description) ?? '', isDefault: o.default === true };
+}
+
+export const resolutionPage = (v: unknown): Page<JiraResolution> => pageOf(v, 'resolution', resolution);
+
+/** GET project/{key}/statuses: IssueTypeWithStatus[]. */
+export function projectStatuses(v: unknown): JiraIssueTypeStatuses[] {
+  return arr(v, 'the project statuses').map((t) => {
+    const o = obj(t, 'an issue type with statuses');
+    return { issueTypeId: id(o.id, 'an issue type id'), issueTypeName: optStr(o.name) ?? '', statuses: arr(o.statuses, 'the statuses of an issue type').map(status) };
+  });
 }

@@ -199,6 +199,27 @@ export interface JiraIssueType {
   subtask: boolean;
 }
 
+export interface JiraProject {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface JiraResolution {
+  id: string;
+  name: string;
+  description: string;
+  /** The site's default resolution (Jira has none until an admin sets one). */
+  isDefault: boolean;
+}
+
+/** The statuses one issue type of a project can be in (GET project/{key}/statuses). */
+export interface JiraIssueTypeStatuses {
+  issueTypeId: string;
+  issueTypeName: string;
+  statuses: JiraStatus[];
+}
+
 export interface AssignableUsersQuery {
   project: string;
   query: string;
@@ -241,6 +262,14 @@ export interface JiraClient {
   getPriorities(): Promise<JiraPriority[]>;
   getProjectIssueTypes(projectIdOrKey: string): Promise<JiraIssueType[]>;
   setIssueProperty(idOrKey: string, key: string, value: unknown): Promise<void>;
+  /** Projects the account can see (GET project/search, every page up to `maxProjects`, default 1000), by key. */
+  searchProjects(options?: { query?: string; maxProjects?: number }): Promise<JiraProject[]>;
+  /** Statuses per issue type of a project (GET project/{key}/statuses). */
+  getProjectStatuses(projectIdOrKey: string): Promise<JiraIssueTypeStatuses[]>;
+  /** Labels of the site (GET label, every page up to `maxLabels`, default 5000). Jira has no label search: filter the result. */
+  getLabels(options?: { maxLabels?: number }): Promise<string[]>;
+  /** Resolutions of the site (GET resolution/search, every page). */
+  getResolutions(): Promise<JiraResolution[]>;
   /** Closes the client's connection pool. Calls after close fail. */
   close(): Promise<void>;
 }
