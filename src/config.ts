@@ -40,6 +40,10 @@ export interface Config {
   metricsToken: string | null;
   /** Creates of one destination due together go in one bulk request (ALERTSYNC_JIRA_BULK_CREATE_DISABLED=1 turns it off). */
   jiraBulkCreate: boolean;
+  /** How long a Jira list for the destination form (projects, statuses, …) is kept, per site and credentials; 0 = not cached. */
+  jiraListCacheMs: number;
+  /** Check statusMapping against the project's statuses when a destination is saved (ALERTSYNC_JIRA_SAVE_CHECK_DISABLED=1 turns it off). */
+  jiraSaveCheck: boolean;
 }
 
 export class ConfigError extends Error {
@@ -184,5 +188,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     keepAliveTimeoutMs: int(env, 'ALERTSYNC_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
     metricsToken,
     jiraBulkCreate: !bool(env, 'ALERTSYNC_JIRA_BULK_CREATE_DISABLED'),
+    jiraListCacheMs: int(env, 'ALERTSYNC_JIRA_LIST_CACHE_MS', 60_000, 0, 3_600_000),
+    jiraSaveCheck: !bool(env, 'ALERTSYNC_JIRA_SAVE_CHECK_DISABLED'),
   };
 }

@@ -28,6 +28,8 @@ import { createJobLock } from './delivery/job-lock.js';
 import { listenForWork } from './storage/notify.js';
 import { setDestinationError } from './storage/repositories/destination-errors.js';
 import { benchRoutes } from './http/routes/bench.js';
+import { JiraListsService } from './delivery/jira-lists-service.js';
+import { jiraListRoutes } from './http/routes/jira-lists.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -39,6 +41,7 @@ export interface Service {
   delivery: DeliveryService;
   worker: DeliveryWorker;
   limiter: DbSiteRateLimiter;
+  lists: JiraListsService;
   warnings: string[];
   close(): Promise<void>;
 }
@@ -83,6 +86,17 @@ export async function createService(config: Config, logger: Logger, clock: Clock
         limiter.observe(siteHost, { status: info.status, ...info.rateLimit }).catch((err: unknown) => logger.warn({ err, siteHost }, 'could not record the Jira site rate'));
       },
     });
+    // Lists for the destination form, and the statusMapping check of a save (docs/sync.md).
+    const lists = new JiraListsService({
+      destinations,
+      clock,
+      policy: { jiraHosts: config.jiraHosts, allowInsecureJira: config.allowInsecureJira, resolve: systemResolve() },
+      refuseHost: (siteHost) => hostRefusal(siteHost, config),
+      // A form waits for these: at most 10 s, whatever the delivery timeout.
+      settings: { cacheMs: config.jiraListCacheMs, timeoutMs: Math.min(config.jiraTimeoutMs, 10_000), allowInsecure: config.allowInsecureJira },
+      onRequest: (info) => jiraMetrics.onJiraRequest(info),
+    });
+    if (config.jiraSaveCheck) destinations.checkOnSave((d) => lists.statusMappingWarnings(d.id));
     const worker = new DeliveryWorker({
       db: storage.db,
       dialect: storage.dialect,
@@ -126,7 +140,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       cursorKey: box.deriveKey('list cursors'),
       metricsToken: config.metricsToken,
       warnings: () => warnings,
-      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter) }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
+      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter), lists }), jiraListRoutes({ lists, destinations }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
     });
     return {
       app,
@@ -138,6 +152,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       delivery,
       worker,
       limiter,
+      lists,
       warnings,
       async close() {
         await app.close();
