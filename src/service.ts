@@ -30,6 +30,8 @@ import { setDestinationError } from './storage/repositories/destination-errors.j
 import { benchRoutes } from './http/routes/bench.js';
 import { JiraListsService } from './delivery/jira-lists-service.js';
 import { jiraListRoutes } from './http/routes/jira-lists.js';
+import { JiraAccountMappingsService } from './delivery/jira-account-mappings-service.js';
+import { jiraAccountMappingRoutes } from './http/routes/jira-account-mappings.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -140,7 +142,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       cursorKey: box.deriveKey('list cursors'),
       metricsToken: config.metricsToken,
       warnings: () => warnings,
-      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter), lists }), jiraListRoutes({ lists, destinations }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
+      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter), lists }), jiraListRoutes({ lists, destinations }), jiraAccountMappingRoutes({ mappings: new JiraAccountMappingsService(storage.db, clock) }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
     });
     return {
       app,

@@ -118,7 +118,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database extends DeliveryTables {
+export interface Database extends DeliveryTables, AccountMappingTables {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   alerts: AlertsTable;
@@ -203,4 +203,17 @@ export interface DeliveryTables {
   delivery_jobs: DeliveryJobsTable;
   delivery_attempts: DeliveryAttemptsTable;
   jira_sites: JiraSitesTable;
+}
+
+/** Manual Jira account mappings (migration 0009): per Jira site, the accountId an alertsync user is assigned as. */
+export interface JiraAccountMappingsTable {
+  site_host: string;
+  user_id: string;
+  account_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccountMappingTables {
+  jira_account_mappings: JiraAccountMappingsTable;
 }
