@@ -7,6 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src/jira/emulator/index.js';
 import { BOT, createEmulatorDestination } from '../support/delivery.js';
 import { startTestService, type TestService } from '../support/service.js';
+import { JiraListsService } from '../../src/delivery/jira-lists-service.js';
+import { hostRefusal } from '../../src/destinations/host-policy.js';
 
 const VERA = { email: 'vera.viewer@example.com', apiToken: 'ATATT-emulator-vera-viewer' };
 
@@ -137,6 +139,33 @@ describe('the cache', () => {
     const vera = await svc.api('POST', '/api/jira/lookup/statuses', { domain: emu.url, ...VERA, projectKey: 'SEC' });
     assert.equal(vera.status, 200, vera.text);
     assert.equal(jiraCalls(path), before + 2);
+  });
+
+  test('an entry expires after the cache time (injected clock), and a failure is not cached', async () => {
+    let now = 1_000_000;
+    const cacheMs = 60_000;
+    const lists = new JiraListsService({
+      destinations: svc.service.destinations,
+      clock: { now: () => now },
+      policy: { jiraHosts: svc.config.jiraHosts, allowInsecureJira: true, resolve: async () => [] },
+      refuseHost: (h) => hostRefusal(h, svc.config),
+      settings: { cacheMs, timeoutMs: 5_000, allowInsecure: true },
+    });
+    const path = '/rest/api/3/issue/createmeta/SEC/issuetypes';
+    const before = jiraCalls(path);
+    const first = await lists.issueTypes({ destinationId: destId }, 'SEC');
+    assert.equal(jiraCalls(path), before + 1);
+    now += cacheMs - 1;
+    assert.deepEqual(await lists.issueTypes({ destinationId: destId }, 'SEC'), first);
+    assert.equal(jiraCalls(path), before + 1, 'still fresh 1 ms before the end');
+    now += 1;
+    assert.deepEqual(await lists.issueTypes({ destinationId: destId }, 'SEC'), first);
+    assert.equal(jiraCalls(path), before + 2, 'expired: asked again');
+
+    const missing = '/rest/api/3/project/NOPE2/statuses';
+    await assert.rejects(lists.statuses({ destinationId: destId }, 'NOPE2'), /jira_refused|Jira refused/);
+    await assert.rejects(lists.statuses({ destinationId: destId }, 'NOPE2'));
+    assert.equal(jiraCalls(missing), 2, 'a refusal is asked again, not cached');
   });
 
   test('with ALERTSYNC_JIRA_LIST_CACHE_MS=0 every call asks Jira', async () => {
