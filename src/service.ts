@@ -96,6 +96,9 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       refuseHost: (siteHost) => hostRefusal(siteHost, config),
       // A form waits for these: at most 10 s, whatever the delivery timeout.
       settings: { cacheMs: config.jiraListCacheMs, timeoutMs: Math.min(config.jiraTimeoutMs, 10_000), allowInsecure: config.allowInsecureJira },
+      // Counted in the Jira metrics only: they neither take a token from the site's limiter (a form's
+      // few, cached calls must not wait behind a storm) nor teach it (a lookup before saving may name
+      // a site no destination uses, which must not become a row of GET /api/jira-sites).
       onRequest: (info) => jiraMetrics.onJiraRequest(info),
     });
     if (config.jiraSaveCheck) destinations.checkOnSave((d) => lists.statusMappingWarnings(d.id));
