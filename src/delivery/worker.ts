@@ -16,7 +16,7 @@ import { JiraError, type JiraClient } from '../jira/client/index.js';
 import type { Destination } from '../destinations/destination.js';
 import { newId } from '../ids.js';
 import { claimPlan, decideAfterFailure, worthClaiming, type Failure, type Timing } from './decisions.js';
-import type { DeliveryJob, JobKind } from './job.js';
+import { QUEUE_KINDS, type DeliveryJob, type JobKind } from './job.js';
 import type { SiteRateLimiter } from './rate-limiter.js';
 import { reclaimUnlockedJobs, type JobLock } from './job-lock.js';
 
@@ -28,6 +28,7 @@ import { JobYielded, SentCreateError, type JobContext, type JobHandler, type Job
 import { createIssueHandler } from './handlers/create-issue.js';
 import { testIssueHandler } from './handlers/test-issue.js';
 import { sweepDuplicatesHandler } from './handlers/sweep-duplicates.js';
+import { syncAssigneeHandler, syncCommentHandler, syncStatusHandler } from './handlers/sync.js';
 
 export interface WorkerSettings extends Timing {
   /** Creates of one destination due together go in one bulk request (default true; ALERTSYNC_JIRA_BULK_CREATE_DISABLED). */
@@ -77,6 +78,9 @@ const HANDLERS: { [K in JobKind]: JobHandler<K> } = {
   create_issue: createIssueHandler,
   test_issue: testIssueHandler,
   sweep_duplicates: sweepDuplicatesHandler,
+  sync_status: syncStatusHandler,
+  sync_assignee: syncAssigneeHandler,
+  sync_comment: syncCommentHandler,
 };
 
 const BLOCKED_NOTE = 'its deliveries wait: change the destination (or POST /api/destinations/{id}/resume) to release them';
@@ -338,6 +342,12 @@ export class DeliveryWorker {
         throw new JobYielded(ok ? 'deferred' : 'fenced');
       },
       finish: (state, o) => this.#finish(job, state, o),
+      fail: async (request, message, status = null) => {
+        await repo.insertAttempt(db, { jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, worker: this.id, at: clock.now(), durationMs: 0, request, outcome: 'failed', httpStatus: status, issueKey: null, error: message });
+        await this.#finish(job, 'failed', { lastStatus: status, lastError: message });
+        await this.deps.recordDestinationError(job.destinationId, message);
+        this.deps.onFailed?.(job, 'failed', message);
+      },
       findAlert: async () => (loaded && job.kind !== 'test_issue' ? loaded.alerts.get(job.alertId) : findAlert(db, job.alertId)),
       findLink: async () => (loaded ? loaded.links.get(repo.linkKey(job.alertId, job.destinationId)) : repo.findLink(db, job.alertId, job.destinationId)),
       pause: async (point) => {
@@ -383,7 +393,7 @@ export class DeliveryWorker {
     if (!ok) return;
     if (state === 'blocked') {
       // The same cause stops every delivery of the destination: park them all, in order.
-      await repo.moveDestinationJobs(this.deps.db, job.destinationId, ['pending'], 'blocked', now, `waiting: ${message}`, ['create_issue', 'sweep_duplicates']);
+      await repo.moveDestinationJobs(this.deps.db, job.destinationId, ['pending'], 'blocked', now, `waiting: ${message}`, QUEUE_KINDS);
     }
     if (access) await this.deps.recordDestinationError(job.destinationId, `${message} (${state === 'blocked' ? BLOCKED_NOTE : FAILED_NOTE})`);
     this.deps.onJobFinished?.(job, state);

@@ -118,7 +118,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database extends DeliveryTables, AccountMappingTables {
+export interface Database extends DeliveryTables, AccountMappingTables, SyncTables {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   alerts: AlertsTable;
@@ -216,4 +216,25 @@ export interface JiraAccountMappingsTable {
 
 export interface AccountMappingTables {
   jira_account_mappings: JiraAccountMappingsTable;
+}
+
+export interface SyncCommentLinksTable {
+  destination_id: string;
+  comment_id: string;
+  alert_id: string;
+  jira_comment_id: string;
+  created_at: number;
+}
+
+export interface SyncWrittenTable {
+  alert_id: string;
+  destination_id: string;
+  field: string;
+  value: string;
+  written_at: number;
+}
+
+export interface SyncTables {
+  sync_comment_links: SyncCommentLinksTable;
+  sync_written: SyncWrittenTable;
 }

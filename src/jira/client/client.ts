@@ -22,6 +22,8 @@ import type {
   CreatedIssue,
   JiraTransition,
   AdfDocument,
+  EntityProperty,
+  JiraComment,
   CreateIssueFields,
   JiraClient,
   JiraClientOptions,
@@ -368,8 +370,35 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     assignIssue: (idOrKey: string, accountId: string | null) =>
       call<void>({ operation: 'assignIssue', method: 'PUT', path: `${issuePath(idOrKey)}/assignee`, body: { accountId } }),
 
-    addComment: (idOrKey: string, body: AdfDocument) =>
-      call({ operation: 'addComment', method: 'POST', path: `${issuePath(idOrKey)}/comment`, body: { body }, parse: N.comment }),
+    addComment: (idOrKey: string, body: AdfDocument, options: { properties?: EntityProperty[] } = {}) =>
+      call({
+        operation: 'addComment',
+        method: 'POST',
+        path: `${issuePath(idOrKey)}/comment`,
+        body: options.properties && options.properties.length > 0 ? { body, properties: options.properties } : { body },
+        parse: N.comment,
+      }),
+
+    async listComments(idOrKey: string, options: { maxComments?: number } = {}): Promise<JiraComment[]> {
+      const max = options.maxComments ?? 5000;
+      const out: JiraComment[] = [];
+      while (out.length < max) {
+        const page = await call({ operation: 'listComments', method: 'GET', path: `${issuePath(idOrKey)}/comment`, query: { startAt: out.length, maxResults: 100 }, parse: N.commentPage });
+        out.push(...page.comments);
+        if (page.comments.length === 0 || (page.total !== null && out.length >= page.total)) break;
+      }
+      return out.slice(0, max);
+    },
+
+    async getCommentsWithProperties(ids: string[]): Promise<JiraComment[]> {
+      const out: JiraComment[] = [];
+      for (let i = 0; i < ids.length; i += 1000) {
+        const chunk = ids.slice(i, i + 1000).map((x) => Number(x));
+        const page = await call({ operation: 'getCommentsWithProperties', method: 'POST', path: '/rest/api/3/comment/list', query: { expand: 'properties', maxResults: 1000 }, body: { ids: chunk }, parse: N.commentPage });
+        out.push(...page.comments);
+      }
+      return out;
+    },
 
     updateComment: (idOrKey: string, commentId: string, body: AdfDocument) =>
       call({

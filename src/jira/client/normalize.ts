@@ -142,9 +142,24 @@ export function transitions(v: unknown): JiraTransition[] {
   return arr(o.transitions, 'the transitions').map((t) => {
     const x = obj(t, 'a transition');
     const required: string[] = [];
+    const details: JiraTransition['requiredFieldDetails'] = [];
     if (x.fields !== null && typeof x.fields === 'object') {
       for (const [fieldId, meta] of Object.entries(x.fields as Obj)) {
-        if (meta !== null && typeof meta === 'object' && (meta as Obj).required === true) required.push(fieldId);
+        if (meta !== null && typeof meta === 'object' && (meta as Obj).required === true) {
+          required.push(fieldId);
+          const m = meta as Obj;
+          const allowed = Array.isArray(m.allowedValues) ? m.allowedValues : [];
+          details.push({
+            fieldId,
+            name: optStr(m.name) ?? fieldId,
+            allowedValues: allowed.flatMap((a) => {
+              if (a === null || typeof a !== 'object') return [];
+              const av = a as Obj;
+              const avId = typeof av.id === 'string' || typeof av.id === 'number' ? String(av.id) : null;
+              return avId === null ? [] : [{ id: avId, name: optStr(av.name) ?? optStr(av.value) ?? avId }];
+            }),
+          });
+        }
       }
     }
     return {
@@ -154,6 +169,7 @@ export function transitions(v: unknown): JiraTransition[] {
       hasScreen: x.hasScreen === true,
       isAvailable: x.isAvailable !== false,
       requiredFields: required,
+      requiredFieldDetails: details,
     };
   });
 }
@@ -172,7 +188,29 @@ export function comment(v: unknown): JiraComment {
     author: o.author === undefined || o.author === null ? null : user(o.author),
     created: optStr(o.created) ?? '',
     updated: optStr(o.updated) ?? '',
+    ...(Array.isArray(o.properties) ? { properties: entityProperties(o.properties) } : {}),
   };
+}
+
+function entityProperties(list: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of list) {
+    if (p !== null && typeof p === 'object' && typeof (p as Obj).key === 'string') out[(p as Obj).key as string] = (p as Obj).value;
+  }
+  return out;
+}
+
+export interface CommentPage {
+  comments: JiraComment[];
+  total: number | null;
+  isLast: boolean;
+}
+
+/** GET issue/{key}/comment (`comments`) or POST comment/list (`values`). */
+export function commentPage(v: unknown): CommentPage {
+  const o = obj(v, 'the comment page');
+  const list = Array.isArray(o.comments) ? o.comments : arr(o.values, 'the comments');
+  return { comments: list.map(comment), total: typeof o.total === 'number' ? o.total : null, isLast: o.isLast === true };
 }
 
 export function priorities(v: unknown): JiraPriority[] {
