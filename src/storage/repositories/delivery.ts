@@ -141,7 +141,9 @@ export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Pro
   } else {
     // SQLite: one process, one claimer. The update re-checks the state it selected on, so a job
     // changed in between (replayed, cancelled) is simply not claimed; no transaction is needed.
-    const was = o.expired ? sql`state = 'running' and lease_until < ${o.now}` : sql`state = 'pending'`;
+    // `+state`: the re-check must not steer SQLite's planner to the state index (a scan of every
+    // pending job for each claim); the ids come from the subquery, each found by its key.
+    const was = o.expired ? sql`+state = 'running' and +lease_until < ${o.now}` : sql`+state = 'pending'`;
     const claimed = (await sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${due}) and ${was} returning *`.execute(db)).rows;
     if (claimed.length === 0) return empty;
     // If this read fails the jobs are claimed all the same: each then reads its own rows (rows: null).
