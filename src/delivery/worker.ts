@@ -251,7 +251,9 @@ export class DeliveryWorker {
   }
 
   async #execute(job: DeliveryJob, loaded: Loaded | null): Promise<void> {
-    const log = this.deps.logger.child({ jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, kind: job.kind });
+    // The job's logger is made only when something is logged (most runs log nothing).
+    let child: Logger | undefined;
+    const log = (): Logger => (child ??= this.deps.logger.child({ jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, kind: job.kind }));
     const run: JobRun = { mark: job.unknownSince === null ? null : { since: job.unknownSince, until: job.unknownUntil }, leaseUntil: job.leaseUntil };
     let access: JiraAccess | null;
     try {
@@ -271,7 +273,7 @@ export class DeliveryWorker {
       await handler.run(ctx);
     } catch (err) {
       if (err instanceof JobYielded) {
-        if (err.reason === 'fenced') log.warn('lost the lease of the job to another worker; its new owner carries on');
+        if (err.reason === 'fenced') log().warn('lost the lease of the job to another worker; its new owner carries on');
         return;
       }
       const jiraErr = err instanceof SentCreateError ? err.error : err instanceof JiraError ? err : null;
@@ -342,7 +344,8 @@ export class DeliveryWorker {
   }
 
   /** After a failed run: the decision (decisions.ts) and its effects. */
-  async #handleFailure(job: DeliveryJob, run: JobRun, access: JiraAccess | null, err: unknown, sentAt: number | null, durationMs: number, log: Logger): Promise<void> {
+  async #handleFailure(job: DeliveryJob, run: JobRun, access: JiraAccess | null, err: unknown, sentAt: number | null, durationMs: number, logOf: () => Logger): Promise<void> {
+    const log = logOf();
     const { settings, clock } = this.deps;
     const now = clock.now();
     const jiraErr = err instanceof SentCreateError ? err.error : err instanceof JiraError ? err : null;
