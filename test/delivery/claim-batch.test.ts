@@ -5,7 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type RunningEmulator } from '../../src/jira/emulator/index.js';
-import { claimBatch, enqueueJob, findJob, insertLink, updateRunningJob } from '../../src/storage/repositories/delivery.js';
+import { claimBatch, enqueueJob, findJob, insertLink, sqliteClaimUpdate, updateRunningJob } from '../../src/storage/repositories/delivery.js';
+import { CompiledQuery } from 'kysely';
 import { precompiled } from '../../src/storage/precompiled.js';
 import { newId } from '../../src/ids.js';
 import { forEachDb, startTestService, type TestService } from '../support/service.js';
@@ -88,4 +89,18 @@ forEachDb('claim batch and precompiled statements', (db) => {
     assert.equal(row!.lastError, 'two');
     assert.equal(row!.updatedAt, 6);
   });
+
+  if (db === 'sqlite') {
+    test('the SQLite claim finds its jobs by key, not by walking every pending job (query plan)', async () => {
+      const kdb = svc.service.storage.db;
+      for (const expired of [false, true]) {
+        const q = sqliteClaimUpdate({ owner: 'w-plan', now: Date.now(), leaseMs: 1000, priority: 1, normal: 4, expired, exclude: ['x'] })!.compile(kdb);
+        const plan = await kdb.executeQuery(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]));
+        const details = (plan.rows as Array<{ detail: string }>).map((r) => r.detail);
+        // The update's own rows: found by the primary key (the subquery lists the ids).
+        const outer = details[0] ?? '';
+        assert.match(outer, /^SEARCH delivery_jobs USING (INDEX sqlite_autoindex_delivery_jobs_1|PRIMARY KEY|INTEGER PRIMARY KEY) \(id=\?\)/, details.join(' | '));
+      }
+    });
+  }
 });

@@ -96,20 +96,9 @@ export interface BatchRows {
   destinationVersions: Map<string, number>;
 }
 
-/**
- * Claims due jobs of both lanes in one statement: pending ones whose time has come or, with
- * `expired`, running ones whose lease expired. A job is never claimed while an earlier job for the
- * same alert and destination is still pending or running. Each claim bumps the fence, so a worker
- * that lost its lease cannot commit over the new owner. Each lane's lookup walks an index in order
- * (0004-claim-indexes), so a claim costs the same with 10 or 100,000 jobs waiting.
- * The claimed jobs come with the rows they need (`BatchRows`): on PostgreSQL in the same statement,
- * on SQLite (whose RETURNING cannot join) in one more query. Jobs are ordered priority lane first,
- * then by due time and sequence.
- */
-export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Promise<{ jobs: DeliveryJob[]; rows: BatchRows | null }> {
-  const empty = { jobs: [], rows: { alerts: new Map(), links: new Map(), destinationVersions: new Map() } };
+/** The pieces of the claim statement (claimBatch): the lanes asked for, each lane's due jobs, their union, the claim's SET. */
+function claimParts(dialect: Dialect, o: ClaimOptions) {
   const lanes = (['priority', 'normal'] as const).filter((l) => o[l] > 0);
-  if (lanes.length === 0) return empty;
   const noEarlier = sql`not exists (
         select 1 from delivery_jobs e
         where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in (${sql.join(OPEN_STATES)}))`;
@@ -123,6 +112,35 @@ export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Pro
   // locking clause may not stand in a UNION).
   const due = sql.join(lanes.map((l) => (dialect === 'postgres' ? sql`select id from ${sql.ref('due_' + l)}` : sql`select id from (${laneDue(l)})`)), sql` union all `);
   const set = sql`state = 'running', lease_owner = ${o.owner}, lease_until = ${o.now + o.leaseMs}, fence = fence + 1, updated_at = ${o.now}`;
+  return { lanes, laneDue, due, set };
+}
+
+/**
+ * SQLite's claim: marks the due jobs running and returns them. The state re-check is written
+ * `+state`, so that SQLite's planner finds the ids by key instead of walking the state index over
+ * every pending job (a query-plan test holds this); null when no lane is asked for.
+ */
+export function sqliteClaimUpdate(o: ClaimOptions) {
+  const { lanes, due, set } = claimParts('sqlite', o);
+  if (lanes.length === 0) return null;
+  const was = o.expired ? sql`+state = 'running' and +lease_until < ${o.now}` : sql`+state = 'pending'`;
+  return sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${due}) and ${was} returning *`;
+}
+
+/**
+ * Claims due jobs of both lanes in one statement: pending ones whose time has come or, with
+ * `expired`, running ones whose lease expired. A job is never claimed while an earlier job for the
+ * same alert and destination is still pending or running. Each claim bumps the fence, so a worker
+ * that lost its lease cannot commit over the new owner. Each lane's lookup walks an index in order
+ * (0004-claim-indexes), so a claim costs the same with 10 or 100,000 jobs waiting.
+ * The claimed jobs come with the rows they need (`BatchRows`): on PostgreSQL in the same statement,
+ * on SQLite (whose RETURNING cannot join) in one more query. Jobs are ordered priority lane first,
+ * then by due time and sequence.
+ */
+export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Promise<{ jobs: DeliveryJob[]; rows: BatchRows | null }> {
+  const empty = { jobs: [], rows: { alerts: new Map(), links: new Map(), destinationVersions: new Map() } };
+  const { lanes, laneDue, due, set } = claimParts(dialect, o);
+  if (lanes.length === 0) return empty;
   const extra = sql`to_jsonb(a) as alert_row, l.issue_id as link_issue_id, l.issue_key as link_issue_key, l.issue_url as link_issue_url, l.created_at as link_created_at, d.updated_at as destination_version`;
   const joins = (j: string) =>
     sql`left join alerts a on a.id = ${sql.ref(j + '.alert_id')} and ${sql.ref(j + '.kind')} <> 'test_issue'
@@ -141,10 +159,7 @@ export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Pro
   } else {
     // SQLite: one process, one claimer. The update re-checks the state it selected on, so a job
     // changed in between (replayed, cancelled) is simply not claimed; no transaction is needed.
-    // `+state`: the re-check must not steer SQLite's planner to the state index (a scan of every
-    // pending job for each claim); the ids come from the subquery, each found by its key.
-    const was = o.expired ? sql`+state = 'running' and +lease_until < ${o.now}` : sql`+state = 'pending'`;
-    const claimed = (await sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${due}) and ${was} returning *`.execute(db)).rows;
+    const claimed = (await sqliteClaimUpdate(o)!.execute(db)).rows;
     if (claimed.length === 0) return empty;
     // If this read fails the jobs are claimed all the same: each then reads its own rows (rows: null).
     const read = await sql<Row & { job_id: string }>`
