@@ -121,7 +121,13 @@ export class DeliveryService {
       return this.#enqueueSync(tx, event);
     }
     if (event.kind !== 'created') return;
-    const all = await listDestinations(tx);
+    // A batch of alerts is one transaction: its destinations are read once, and NOTIFY sent once.
+    let seen = this.#inTransaction.get(tx);
+    if (!seen) {
+      seen = { destinations: listDestinations(tx), notified: false };
+      this.#inTransaction.set(tx, seen);
+    }
+    const all = await seen.destinations;
     const ids = routeAlert(event.alert, all);
     if (ids.length === 0) return;
     const byId = new Map(all.map((d) => [d.id, d]));
@@ -131,8 +137,14 @@ export class DeliveryService {
     }
     // The worker of this process looks right after the commit (onAlertsCommitted); on PostgreSQL
     // the other replicas hear of it by NOTIFY, which PostgreSQL delivers at the commit.
-    await this.#notify(tx);
+    if (!seen.notified) {
+      seen.notified = true;
+      await this.#notify(tx);
+    }
   };
+
+  /** Per alerts transaction (a batch): its destinations as read in it, and whether it notified. */
+  readonly #inTransaction = new WeakMap<Db, { destinations: Promise<Destination[]>; notified: boolean }>();
 
   async dispatch(actor: Actor, alertId: string, destinationId: string): Promise<DeliveryJob> {
     const now = this.clock.now();

@@ -72,7 +72,7 @@ export interface WorkerTestHooks {
   pause?: (point: PausePoint, job: DeliveryJob) => Promise<void>;
 }
 
-type Loaded = Awaited<ReturnType<typeof repo.loadForJobs>>;
+type Loaded = repo.BatchRows;
 
 const HANDLERS: { [K in JobKind]: JobHandler<K> } = {
   create_issue: createIssueHandler,
@@ -182,38 +182,33 @@ export class DeliveryWorker {
       });
     }
     while (this.#running) {
-      const claimed: DeliveryJob[] = [];
+      const batches: Array<{ jobs: DeliveryJob[]; rows: Loaded | null }> = [];
+      let claimedCount = 0;
       this.#newWork = false;
       try {
         const now = clock.now();
         const inflightNormal = this.#inflight.size - this.#inflightPriority;
         const plan = claimPlan({ concurrency: settings.concurrency, inflightNormal, inflightPriority: this.#inflightPriority, now, lastExpiredScan: this.#lastExpiredScan, pollMs: settings.pollMs });
         if (plan.scanExpired) this.#lastExpiredScan = now;
-        const mine = [...this.#inflightJobs.keys()];
-        const claim = (lane: 'priority' | 'normal', limit: number, expired: boolean) =>
-          repo.claimJobs(db, dialect, { owner: this.id, now, leaseMs: settings.leaseMs, limit, lane, expired, exclude: mine });
-        if (plan.priority > 0) {
-          claimed.push(...(await claim('priority', plan.priority, false)));
-          if (plan.scanExpired && claimed.length === 0) claimed.push(...(await claim('priority', plan.priority, true)));
-        }
-        if (plan.normal > 0) {
-          const fresh = await claim('normal', plan.normal, false);
-          claimed.push(...fresh);
-          if (plan.scanExpired && fresh.length < plan.normal) claimed.push(...(await claim('normal', plan.normal - fresh.length, true)));
+        const base = { owner: this.id, now, leaseMs: settings.leaseMs, exclude: [...this.#inflightJobs.keys()] };
+        // Both lanes in one statement, which also brings the batch's alerts, links and destination versions.
+        const fresh = await repo.claimBatch(db, dialect, { ...base, priority: plan.priority, normal: plan.normal, expired: false });
+        batches.push(fresh);
+        if (plan.scanExpired) {
+          const gotPriority = fresh.jobs.filter((j) => j.lane === 'priority').length;
+          const priority = gotPriority === 0 ? plan.priority : 0;
+          const normal = plan.normal - (fresh.jobs.length - gotPriority);
+          if (priority > 0 || normal > 0) batches.push(await repo.claimBatch(db, dialect, { ...base, priority, normal, expired: true }));
         }
       } catch (err) {
         logger.error({ err }, 'claiming delivery jobs failed');
       }
-      if (claimed.length > 0) {
-        // The alerts and links of the whole batch in two queries (none for test alerts).
-        const loaded = await repo.loadForJobs(db, claimed).catch((err) => {
-          logger.warn({ err }, 'could not read the batch\'s alerts and links; each job reads its own');
-          return null;
-        });
-        for (const job of claimed) this.#launch(job, loaded);
+      for (const b of batches) {
+        claimedCount += b.jobs.length;
+        for (const job of b.jobs) this.#launch(job, b.rows);
       }
       const batchFree = worthClaiming(settings.concurrency, this.#inflight.size - this.#inflightPriority);
-      if ((claimed.length === 0 && !this.#newWork) || !batchFree) await this.#idle(!batchFree);
+      if ((claimedCount === 0 && !this.#newWork) || !batchFree) await this.#idle(!batchFree);
     }
   }
 
@@ -260,7 +255,9 @@ export class DeliveryWorker {
   }
 
   async #execute(job: DeliveryJob, loaded: Loaded | null): Promise<void> {
-    const log = this.deps.logger.child({ jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, kind: job.kind });
+    // The job's logger is made only when something is logged (most runs log nothing).
+    let child: Logger | undefined;
+    const log = (): Logger => (child ??= this.deps.logger.child({ jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, kind: job.kind }));
     const run: JobRun = { mark: job.unknownSince === null ? null : { since: job.unknownSince, until: job.unknownUntil }, leaseUntil: job.leaseUntil };
     let access: JiraAccess | null;
     try {
@@ -280,7 +277,7 @@ export class DeliveryWorker {
       await handler.run(ctx);
     } catch (err) {
       if (err instanceof JobYielded) {
-        if (err.reason === 'fenced') log.warn('lost the lease of the job to another worker; its new owner carries on');
+        if (err.reason === 'fenced') log().warn('lost the lease of the job to another worker; its new owner carries on');
         return;
       }
       const jiraErr = err instanceof SentCreateError ? err.error : err instanceof JiraError ? err : null;
@@ -357,7 +354,8 @@ export class DeliveryWorker {
   }
 
   /** After a failed run: the decision (decisions.ts) and its effects. */
-  async #handleFailure(job: DeliveryJob, run: JobRun, access: JiraAccess | null, err: unknown, sentAt: number | null, durationMs: number, log: Logger): Promise<void> {
+  async #handleFailure(job: DeliveryJob, run: JobRun, access: JiraAccess | null, err: unknown, sentAt: number | null, durationMs: number, logOf: () => Logger): Promise<void> {
+    const log = logOf();
     const { settings, clock } = this.deps;
     const now = clock.now();
     const jiraErr = err instanceof SentCreateError ? err.error : err instanceof JiraError ? err : null;
