@@ -164,3 +164,23 @@ test('assignee: hidden email leaves the issue and says why; a manual mapping win
     await emu.close();
   }
 });
+
+test('a sync change does not wait for the duplicate sweep that follows a create whose answer was lost [sqlite]', async () => {
+  const emu = await startEmulator();
+  const svc = await startTestService('sqlite', { ...ENV, ALERTSYNC_SWEEP_DELAY_MS: '3600000', ALERTSYNC_JIRA_TIMEOUT_MS: '1000' });
+  try {
+    const d = await createEmulatorDestination(svc, emu, { sync: { status: 'one_way', assignee: 'off', comments: 'off' }, statusMapping: SEC_MAPPING });
+    // The create's answer is lost (Jira stored the issue): the job finds it by its labels, and a
+    // duplicate sweep is scheduled an hour later.
+    emu.emulator.configureFaults({ lostAnswers: { count: 1, mode: 'destroy', match: { method: 'POST' } } });
+    const a = (await svc.api('POST', '/api/alerts', { title: 'lost answer', severity: 'HIGH', type: 'RULE' })).body.id as string;
+    const issue = await issueOf(svc, emu, a, d);
+    const jobs = (await svc.api('GET', `/api/alerts/${a}/deliveries`)).body.jobs as Array<{ kind: string; state: string }>;
+    assert.ok(jobs.some((j) => j.kind === 'sweep_duplicates' && j.state === 'pending'), `a sweep waits: ${JSON.stringify(jobs)}`);
+    assert.equal((await svc.api('PUT', `/api/alerts/${a}/status`, { status: 'TRIAGED' })).status, 200);
+    await waitFor('the status in Jira before the sweep', () => statusName(emu, issue) === 'In Progress', 20_000);
+  } finally {
+    await svc.close();
+    await emu.close();
+  }
+});

@@ -5,7 +5,7 @@ import type { Db } from './users.js';
 import { byColumns, insertRow, precompiled } from '../precompiled.js';
 import { toAlert } from './alerts.js';
 import type { Alert } from '../../alerts/alert.js';
-import { OPEN_STATES, type PayloadOf, type AlertLink, type DeliveryAttempt, type DeliveryJob, type JobKind, type JobState, type Lane } from '../../delivery/job.js';
+import { OPEN_STATES, SYNC_JOB_KINDS, type PayloadOf, type AlertLink, type DeliveryAttempt, type DeliveryJob, type JobKind, type JobState, type Lane } from '../../delivery/job.js';
 
 export function toJob(r: DeliveryJobsTable): DeliveryJob {
   return <DeliveryJob>{
@@ -101,7 +101,10 @@ function claimParts(dialect: Dialect, o: ClaimOptions) {
   const lanes = (['priority', 'normal'] as const).filter((l) => o[l] > 0);
   const noEarlier = sql`not exists (
         select 1 from delivery_jobs e
-        where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in (${sql.join(OPEN_STATES)}))`;
+        where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in (${sql.join(OPEN_STATES)})
+          and not (e.kind = 'sweep_duplicates' and j.kind in (${sql.join([...SYNC_JOB_KINDS])})))`;
+  // (A sync job does not wait for its alert's duplicate sweep, scheduled minutes after the create:
+  // the issue it changes is linked already.)
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const notMine = o.exclude && o.exclude.length > 0 ? sql`and j.id not in (${sql.join(o.exclude)})` : sql``;
   const laneDue = (lane: Lane) =>
