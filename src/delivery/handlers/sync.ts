@@ -4,8 +4,7 @@
 // entity property naming the alertsync comment, and a run that may follow a create whose outcome is
 // unknown looks for it before posting. What follows a Jira failure is the runner's (decisions.ts).
 import { JiraError, type AdfDocument, type JiraComment, type JiraTransition } from '../../jira/client/index.js';
-import { alertCommentForJira } from '../../jira/format/comment.js';
-import { plainTextDoc } from '../../jira/client/issue-format.js';
+import { alertCommentForJira, plainCommentForJira } from '../../jira/format/comment.js';
 import { findComment } from '../../storage/repositories/alerts.js';
 import { findUserById } from '../../storage/repositories/users.js';
 import { findMappedAccountId } from '../../storage/repositories/jira-account-mappings.js';
@@ -103,7 +102,7 @@ export const syncStatusHandler: JobHandler<'sync_status'> = {
     const from = written?.value ?? job.payload.from;
     if (from !== alert.status) {
       const text = statusChangeCommentText(job.payload.by, from as never, alert.status);
-      await postOnce(ctx, link.issueKey, plainTextDoc(text), { kind: 'status', job: job.id });
+      await postOnce(ctx, link.issueKey, plainCommentForJira(text).adf as unknown as AdfDocument, { kind: 'status', job: job.id });
     }
     const now = clock.now();
     await syncRepo.recordWritten(ctx.db, { alertId: job.alertId, destinationId: job.destinationId, field: 'status', value: targetName, at: now });
