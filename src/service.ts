@@ -22,6 +22,8 @@ import { DeliveryService } from './delivery/delivery-service.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { DbSiteRateLimiter } from './delivery/rate-limiter.js';
 import { JiraSitesService } from './delivery/jira-sites-service.js';
+import { JiraInboxService } from './sync/jira-inbox-service.js';
+import { jiraWebhookRoutes } from './http/routes/jira-webhooks.js';
 import { createJiraAccess } from './delivery/jira-access.js';
 import { installDeliveryMetrics } from './delivery/metrics.js';
 import { createJobLock } from './delivery/job-lock.js';
@@ -114,6 +116,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     alerts.onEvent(delivery.onAlertEvent);
     alerts.onCommitted(delivery.onAlertsCommitted);
     destinations.onChange(delivery.onDestinationChanged);
+    const inbox = new JiraInboxService({ db: storage.db, clock });
     const app = await buildApp({
       logger,
       storage,
@@ -126,7 +129,10 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       cursorKey: box.deriveKey('list cursors'),
       metricsToken: config.metricsToken,
       warnings: () => warnings,
-      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter) }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
+      plugins: [
+        destinationRoutes({ destinations }),
+        jiraWebhookRoutes({ inbox, secretsFor: (id) => destinations.webhookSecretsFor(id), maxBodyBytes: config.webhookMaxBodyBytes, maxJsonDepth: config.maxJsonDepth }),
+        deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter) }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
     });
     return {
       app,
@@ -136,6 +142,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       alerts,
       destinations,
       delivery,
+      inbox,
       worker,
       limiter,
       warnings,
