@@ -39,6 +39,7 @@ export interface Service {
   alerts: AlertsService;
   destinations: DestinationsService;
   delivery: DeliveryService;
+  inbox: JiraInboxService;
   worker: DeliveryWorker;
   limiter: DbSiteRateLimiter;
   warnings: string[];
