@@ -64,6 +64,10 @@ forEachDb('Jira webhook receiver', (db) => {
       ['wrong bearer token', id, body, { authorization: 'Bearer nope' }, 401],
       ['destination without two-way sync', oneWayId, body, signed(oneWaySecret, body), 401],
       ['unknown destination', 'dst_doesnotexist', body, signed(secret, body), 404],
+      // Credentials are checked before the body is parsed: a malformed or deeply nested body from an unknown sender is a 401, not a 400.
+      ['malformed JSON, unsigned', id, '{"webhookEvent": ', {}, 401],
+      ['deeply nested JSON, wrongly signed', id, '['.repeat(100) + ']'.repeat(100), signed('wrong-secret', '['.repeat(100) + ']'.repeat(100)), 401],
+      ['unknown destination with a malformed body', 'dst_doesnotexist', '{', {}, 404],
       ['malformed JSON, validly signed', id, '{"webhookEvent": ', signed(secret, '{"webhookEvent": '), 400],
       ['deeply nested JSON, validly signed', id, '['.repeat(100) + ']'.repeat(100), signed(secret, '['.repeat(100) + ']'.repeat(100)), 400],
       ['oversized body', id, JSON.stringify({ pad: 'x'.repeat(5000) }), signed(secret, JSON.stringify({ pad: 'x'.repeat(5000) })), 413],
