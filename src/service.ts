@@ -22,6 +22,8 @@ import { DeliveryService } from './delivery/delivery-service.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { DbSiteRateLimiter } from './delivery/rate-limiter.js';
 import { JiraSitesService } from './delivery/jira-sites-service.js';
+import { JiraInboxService } from './sync/jira-inbox-service.js';
+import { jiraWebhookRoutes } from './http/routes/jira-webhooks.js';
 import { createJiraAccess } from './delivery/jira-access.js';
 import { installDeliveryMetrics } from './delivery/metrics.js';
 import { createJobLock } from './delivery/job-lock.js';
@@ -41,6 +43,7 @@ export interface Service {
   alerts: AlertsService;
   destinations: DestinationsService;
   delivery: DeliveryService;
+  inbox: JiraInboxService;
   worker: DeliveryWorker;
   limiter: DbSiteRateLimiter;
   lists: JiraListsService;
@@ -133,6 +136,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     alerts.onEvent(delivery.onAlertEvent);
     alerts.onCommitted(delivery.onAlertsCommitted);
     destinations.onChange(delivery.onDestinationChanged);
+    const inbox = new JiraInboxService({ db: storage.db, clock });
     const app = await buildApp({
       logger,
       storage,
@@ -145,7 +149,14 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       cursorKey: box.deriveKey('list cursors'),
       metricsToken: config.metricsToken,
       warnings: () => warnings,
-      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter), lists }), jiraListRoutes({ lists, destinations }), jiraAccountMappingRoutes({ mappings: new JiraAccountMappingsService(storage.db, clock) }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
+      plugins: [
+        destinationRoutes({ destinations }),
+        jiraWebhookRoutes({ inbox, secretsFor: (id) => destinations.webhookSecretsFor(id), maxBodyBytes: config.webhookMaxBodyBytes, maxJsonDepth: config.maxJsonDepth }),
+        deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter), lists }),
+        jiraListRoutes({ lists, destinations }),
+        jiraAccountMappingRoutes({ mappings: new JiraAccountMappingsService(storage.db, clock) }),
+        ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : []),
+      ],
     });
     return {
       app,
@@ -155,6 +166,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       alerts,
       destinations,
       delivery,
+      inbox,
       worker,
       limiter,
       lists,

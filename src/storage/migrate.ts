@@ -11,6 +11,7 @@ import { deliveryMarks } from './migrations/0006-delivery-marks.js';
 import { siteLearnedRate } from './migrations/0007-site-learned-rate.js';
 import { syncTables } from './migrations/0008-sync.js';
 import { jiraAccountMappings } from './migrations/0009-jira-account-mappings.js';
+import { jiraWebhookInbox } from './migrations/0010-jira-webhook-inbox.js';
 
 export function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -23,6 +24,7 @@ export function migrationsFor(storage: Storage): Record<string, Migration> {
     '0007-site-learned-rate': siteLearnedRate(storage.dialect),
     '0008-sync': syncTables,
     '0009-jira-account-mappings': jiraAccountMappings,
+    '0010-jira-webhook-inbox': jiraWebhookInbox(storage.dialect),
   };
 }
 
