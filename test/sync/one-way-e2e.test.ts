@@ -184,3 +184,43 @@ test('a sync change does not wait for the duplicate sweep that follows a create 
     await emu.close();
   }
 });
+
+test('a change made before the issue exists waits for the create; a comment create whose answer is lost is posted once; turning an aspect on later does not replay [sqlite]', async () => {
+  const emu = await startEmulator();
+  const svc = await startTestService('sqlite', ENV);
+  try {
+    const d = await createEmulatorDestination(svc, emu, { sync: { status: 'one_way', assignee: 'off', comments: 'one_way' }, statusMapping: SEC_MAPPING });
+    // Hold the create inside Jira (stored, not answered) while the alert changes.
+    emu.emulator.configureFaults({ createHook: true });
+    const a = (await svc.api('POST', '/api/alerts', { title: 'early changes', severity: 'HIGH', type: 'RULE' })).body.id as string;
+    assert.ok(await emu.emulator.createHook.next(20_000), 'the create is held');
+    assert.equal((await svc.api('PUT', `/api/alerts/${a}/status`, { status: 'TRIAGED' })).status, 200);
+    assert.equal((await svc.api('POST', `/api/alerts/${a}/comments`, { body: 'before the issue' })).status, 201);
+    emu.emulator.configureFaults({});
+    emu.emulator.createHook.releaseAll('send');
+    const issue = await issueOf(svc, emu, a, d);
+    await waitFor('the early changes on the issue', () => statusName(emu, issue) === 'In Progress' && issue.comments.some((c) => text(c.body).includes('before the issue')));
+
+    // The next comment create: Jira stores it, its answer is lost; the retry finds it by its property.
+    emu.emulator.configureFaults({ lostAnswers: { count: 1, mode: 'destroy', match: { method: 'POST', path: `/rest/api/3/issue/${issue.key}/comment` } } });
+    assert.equal((await svc.api('POST', `/api/alerts/${a}/comments`, { body: 'lost answer' })).status, 201);
+    await waitFor('the job done', async () => ((await svc.api('GET', `/api/alerts/${a}/deliveries`)).body.jobs as Array<{ kind: string; state: string }>).every((j) => j.state === 'done' || j.kind === 'sweep_duplicates'));
+    assert.equal(issue.comments.filter((c) => text(c.body).includes('lost answer')).length, 1, 'posted once');
+    const attempts = (await svc.api('GET', `/api/alerts/${a}/deliveries`)).body.attempts as Array<{ request: string; outcome: string }>;
+    assert.ok(attempts.some((x) => x.request === 'getCommentsWithProperties' && x.outcome === 'found'), `the retry looked first: ${JSON.stringify(attempts.map((x) => `${x.request}:${x.outcome}`))}`);
+
+    // Assignee sync is off: an assignment queues nothing; turning it on does not replay it.
+    const ada = (await svc.api('POST', '/api/users', { email: 'ada.admin@example.com', name: 'Ada', role: 'analyst' })).body;
+    assert.equal((await svc.api('PUT', `/api/alerts/${a}/assignee`, { userId: ada.id })).status, 200);
+    const on = await svc.api('PATCH', `/api/destinations/${d}`, { sync: { status: 'one_way', assignee: 'one_way', comments: 'one_way' } });
+    assert.equal(on.status, 200, on.text);
+    assert.equal((await svc.api('POST', `/api/alerts/${a}/comments`, { body: 'after turning assignee on' })).status, 201);
+    await waitFor('the later comment', () => issue.comments.some((c) => text(c.body).includes('after turning assignee on')));
+    const jobs = (await svc.api('GET', `/api/alerts/${a}/deliveries`)).body.jobs as Array<{ kind: string }>;
+    assert.equal(jobs.filter((j) => j.kind === 'sync_assignee').length, 0, 'no assignee job: history is not replayed');
+    assert.equal(issue.assigneeId, null);
+  } finally {
+    await svc.close();
+    await emu.close();
+  }
+});
