@@ -52,6 +52,7 @@ export interface DestinationPatch {
   alertTypes?: AlertType[];
   logTypes?: string[];
   manualDispatch?: boolean;
+  statusResolution?: string | null;
   sync?: Partial<Record<SyncAspect, SyncMode>>;
   issueProperties?: IssuePropertiesPatch;
   statusMapping?: Partial<StatusMapping>;
@@ -145,6 +146,7 @@ function applyPatch(base: Destination, patch: DestinationPatch, domain: { domain
     sync,
     issueProperties: normaliseProperties(mergeIssueProperties(base.issueProperties, patch.issueProperties)),
     statusMapping: normaliseMapping({ ...base.statusMapping, ...Object.fromEntries(Object.entries(patch.statusMapping ?? {}).filter(([, v]) => v !== undefined)) }),
+    statusResolution: patch.statusResolution !== undefined ? trimOrNull(patch.statusResolution) : base.statusResolution,
     enabled: patch.enabled ?? base.enabled,
     updatedAt: now,
   };
@@ -152,7 +154,7 @@ function applyPatch(base: Destination, patch: DestinationPatch, domain: { domain
 
 const AUDITED_FIELDS = [
   'name', 'domain', 'issueType', 'projectKey', 'email', 'severities', 'alertTypes', 'logTypes',
-  'manualDispatch', 'sync', 'issueProperties', 'statusMapping', 'enabled',
+  'manualDispatch', 'sync', 'issueProperties', 'statusMapping', 'statusResolution', 'enabled',
 ] as const;
 
 /**
@@ -223,6 +225,7 @@ export class DestinationsService {
       sync: { status: 'off', assignee: 'off', comments: 'off' },
       issueProperties: defaultIssueProperties(),
       statusMapping: defaultStatusMapping(),
+      statusResolution: null,
       enabled: true,
       hasWebhookSecret: false,
       lastError: null,

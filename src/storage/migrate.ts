@@ -11,6 +11,7 @@ import { deliveryMarks } from './migrations/0006-delivery-marks.js';
 import { siteLearnedRate } from './migrations/0007-site-learned-rate.js';
 import { syncTables } from './migrations/0008-sync.js';
 import { jiraAccountMappings } from './migrations/0009-jira-account-mappings.js';
+import { destinationStatusResolution } from './migrations/0011-destination-status-resolution.js';
 import { jiraWebhookInbox } from './migrations/0010-jira-webhook-inbox.js';
 
 export function migrationsFor(storage: Storage): Record<string, Migration> {
@@ -25,6 +26,7 @@ export function migrationsFor(storage: Storage): Record<string, Migration> {
     '0008-sync': syncTables,
     '0009-jira-account-mappings': jiraAccountMappings,
     '0010-jira-webhook-inbox': jiraWebhookInbox(storage.dialect),
+    '0011-destination-status-resolution': destinationStatusResolution,
   };
 }
 

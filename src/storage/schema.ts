@@ -93,6 +93,7 @@ export interface DestinationsTable {
   sync_comments: string;
   issue_properties: string;
   status_mapping: string;
+  status_resolution: string | null;
   enabled: number;
   webhook_secret_enc: string | null;
   webhook_secret_prev_enc: string | null;

@@ -224,3 +224,30 @@ test('a change made before the issue exists waits for the create; a comment crea
     await emu.close();
   }
 });
+
+test("the destination's statusResolution fills the Close screen; one the screen does not offer is a clear error [sqlite]", async () => {
+  const emu = await startEmulator();
+  const svc = await startTestService('sqlite', ENV);
+  try {
+    const d = await createEmulatorDestination(svc, emu, { projectKey: 'OPS', sync: { status: 'one_way', assignee: 'off', comments: 'off' }, statusMapping: OPS_MAPPING, statusResolution: "won't do" });
+    assert.equal((await svc.api('GET', `/api/destinations/${d}`)).body.destination?.statusResolution ?? (await svc.api('GET', `/api/destinations/${d}`)).body.statusResolution, "won't do");
+    const a = (await svc.api('POST', '/api/alerts', { title: 'wont do', severity: 'HIGH', type: 'RULE' })).body.id as string;
+    const issue = await issueOf(svc, emu, a, d);
+    assert.equal((await svc.api('PUT', `/api/alerts/${a}/status`, { status: 'CLOSED' })).status, 200);
+    await waitFor('Closed', () => statusName(emu, issue) === 'Closed');
+    assert.equal(issue.resolutionId, '10001', "the setting's resolution (Won't Do), matched by name ignoring case");
+
+    assert.equal((await svc.api('PATCH', `/api/destinations/${d}`, { statusResolution: 'Fixed' })).status, 200);
+    const b = (await svc.api('POST', '/api/alerts', { title: 'fixed?', severity: 'HIGH', type: 'RULE' })).body.id as string;
+    const issueB = await issueOf(svc, emu, b, d);
+    assert.equal((await svc.api('PUT', `/api/alerts/${b}/status`, { status: 'CLOSED' })).status, 200);
+    const jobs = await settled(svc, b);
+    const failed = jobs.find((j) => j.kind === 'sync_status')!;
+    assert.equal(failed.state, 'failed');
+    assert.match(failed.lastError!, /"Fixed" set on the destination is not offered/);
+    assert.notEqual(statusName(emu, issueB), 'Closed');
+  } finally {
+    await svc.close();
+    await emu.close();
+  }
+});

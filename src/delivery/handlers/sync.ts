@@ -77,7 +77,7 @@ export const syncStatusHandler: JobHandler<'sync_status'> = {
     let current = key(issue.status?.name ?? '');
     const visited = new Set([current]);
     const path: string[] = [];
-    const fill = fillWithResolution(null);
+    const fill = fillWithResolution(access.destination.statusResolution);
     for (;;) {
       if (current === target) break;
       await ctx.acquire();
