@@ -8,7 +8,9 @@
 // bot. Rounds alternate baseline/delivery; medians are reported. Two modes, each its own service
 // against the same emulator: without bulk create (ALERTSYNC_JIRA_BULK_CREATE_DISABLED=1; aim ≥ 0.2)
 // and with it (issues/s ÷ the emulator's single-create req/s; aim ≥ 0.8). Service CPU per delivered
-// issue = the service's CPU seconds of a round (ingest included) ÷ its issues.
+// issue = the service's CPU seconds of a round (ingest included) ÷ its issues. With bulk, each round
+// also measures the emulator alone taking bulk requests of C issues at C connections (issues/s): the
+// ceiling the emulator itself sets on the "with bulk" figure.
 // BENCH_DELIVERY_MODES=single,bulk (default both).
 import { spawnEmulator } from '../src/jira/emulator/spawn.js';
 import { canPin, pinSelf, procCpuSeconds, startService, removeDataDir, createDestination, batchBody, rawRequest, load, median, call, until, bearer, BOT_BASIC, type Target } from './support/harness.js';
@@ -95,6 +97,10 @@ export async function run(): Promise<void> {
         const createReq = rawRequest(et, '/rest/api/3/issue', warm.body, { authorization: BOT_BASIC });
         await load(et, createReq, 201, { connections: C, ms: 500 });
 
+        // With bulk: what the emulator itself does with bulk requests of C issues (the size the
+        // service's requests reach at concurrency C), in issues/s: the ceiling the emulator sets.
+        const bulkReq = rawRequest(et, '/rest/api/3/issue/bulk', JSON.stringify({ issueUpdates: Array.from({ length: C }, () => JSON.parse(warm.body) as unknown) }), { authorization: BOT_BASIC });
+        const bulkCeiling: number[] = [];
         const base: number[] = [];
         const delivered: number[] = [];
         const afterIngest: number[] = [];
@@ -104,6 +110,10 @@ export async function run(): Promise<void> {
         for (let i = 0; i < ROUNDS; i++) {
           await call(emu.url, 'POST', '/_emulator/reset', { auth: admin, body: {} });
           base.push((await load(et, createReq, 201, { connections: C, ms: PHASE_MS })).perSecond);
+          if (mode === 'bulk') {
+            await call(emu.url, 'POST', '/_emulator/reset', { auth: admin, body: {} });
+            bulkCeiling.push((await load(et, bulkReq, 201, { connections: C, ms: PHASE_MS })).perSecond * C);
+          }
           const r = await deliverRound(N);
           delivered.push(r.perSecond);
           afterIngest.push(r.afterIngest);
@@ -119,6 +129,10 @@ export async function run(): Promise<void> {
         const label = mode === 'bulk' ? 'with bulk create' : 'without bulk create';
         console.log(`delivery [${label}]: ${d.toFixed(0)} issues/s delivered (worker concurrency ${C}, ${N} alerts by batches of ${BATCH}, first to last create; ${f(requests, 0)} create requests per round); emulator single creates at ${C} connections: ${b.toFixed(0)} req/s (medians)`);
         console.log(`delivery [${label}] issues/s ÷ emulator single-create req/s: ${median(rd).toFixed(3)} (aim ${mode === 'bulk' ? '≥ 0.8' : '≥ 0.2'}; rounds: ${f(rd, 3)})`);
+        if (mode === 'bulk') {
+          const rb = delivered.map((x, i) => x / (bulkCeiling[i] as number));
+          console.log(`delivery [${label}] emulator alone, bulk requests of ${C} at ${C} connections: ${median(bulkCeiling).toFixed(0)} issues/s (${(median(bulkCeiling) / b).toFixed(2)}× its single-create rate); delivered ÷ that: ${median(rb).toFixed(3)} (rounds: ${f(rb, 3)})`);
+        }
         console.log(`delivery [${label}] after the last batch was accepted (no ingest competing): ${median(afterIngest).toFixed(0)} issues/s, ratio ${median(ra).toFixed(3)} (rounds: ${f(ra, 3)})`);
         console.log(`delivery [${label}] service CPU per delivered issue: ${median(cpuPerIssue).toFixed(3)} ms (CPU seconds of the round, ingest included, ÷ issues; rounds ${f(cpuPerIssue, 3)}); ${(median(cpu) * 100).toFixed(0)}% of a CPU while delivering`);
         console.log(`  ${ROUNDS} rounds of ${PHASE_MS} ms emulator creates + ${N} alerts delivered; ${pin ? 'emulator on CPU 0, service (and this poller) on CPU 1' : 'unpinned'}`);

@@ -9,6 +9,7 @@ const PARTS: Record<string, Part> = {
   delivery: async () => (await import('./delivery.js')).run(),
   storm: async () => (await import('./storm.js')).run(),
   backlog: async () => (await import('./backlog.js')).run(),
+  sync: async () => (await import('./sync-latency.js')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -26,6 +26,8 @@ export async function renderApiDoc(): Promise<string> {
       'Every `/api` request carries `Authorization: Bearer <token>`; a missing or bad token is answered 401,',
       'a role without the permission 403. Errors are `{ "error": { "code", "message", "details" } }`.',
       'The machine-readable description is `GET /api/openapi.json` (OpenAPI 3.0, generated from the same route schemas).',
+      'Endpoints that ask Jira on the caller\'s behalf (the `/jira/` lists) answer a refusal by Jira with 502 `jira_refused`',
+      '(Jira\'s status and messages in `details`) and no answer with 502 `jira_unreachable`: never 401 or 403, which are alertsync\'s own.',
       '',
       'Roles: **admin** (everything), **analyst** (alerts, comments, dispatch; reads users and destinations),',
       '**viewer** (read only), **ingest** (may only create alerts: for the tools that send them; it gets back only `{ id, created }`, never the stored alert).',

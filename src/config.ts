@@ -17,6 +17,8 @@ export interface Config {
   logLevel: string;
   webhookSecretGraceMs: number;
   maxBodyBytes: number;
+  /** Largest Jira webhook body accepted (ALERTSYNC_WEBHOOK_MAX_BODY_BYTES). */
+  webhookMaxBodyBytes: number;
   maxBatchBodyBytes: number;
   maxContextBytes: number;
   jiraTimeoutMs: number;
@@ -40,6 +42,10 @@ export interface Config {
   metricsToken: string | null;
   /** Creates of one destination due together go in one bulk request (ALERTSYNC_JIRA_BULK_CREATE_DISABLED=1 turns it off). */
   jiraBulkCreate: boolean;
+  /** How long a Jira list for the destination form (projects, statuses, …) is kept, per site and credentials; 0 = not cached. */
+  jiraListCacheMs: number;
+  /** Check statusMapping against the project's statuses when a destination is saved (ALERTSYNC_JIRA_SAVE_CHECK_DISABLED=1 turns it off). */
+  jiraSaveCheck: boolean;
 }
 
 export class ConfigError extends Error {
@@ -165,6 +171,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     logLevel,
     webhookSecretGraceMs: int(env, 'ALERTSYNC_WEBHOOK_SECRET_GRACE_MS', 24 * 3_600_000, 0, 30 * 24 * 3_600_000),
     maxBodyBytes: int(env, 'ALERTSYNC_MAX_BODY_BYTES', 1_048_576, 1_024, 104_857_600),
+    webhookMaxBodyBytes: int(env, 'ALERTSYNC_WEBHOOK_MAX_BODY_BYTES', 4_194_304, 1_024, 104_857_600),
     maxBatchBodyBytes: int(env, 'ALERTSYNC_MAX_BATCH_BODY_BYTES', 16_777_216, 1_024, 1_073_741_824),
     maxContextBytes: int(env, 'ALERTSYNC_MAX_CONTEXT_BYTES', 65_536, 16, 10_485_760),
     jiraTimeoutMs,
@@ -184,5 +191,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     keepAliveTimeoutMs: int(env, 'ALERTSYNC_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
     metricsToken,
     jiraBulkCreate: !bool(env, 'ALERTSYNC_JIRA_BULK_CREATE_DISABLED'),
+    jiraListCacheMs: int(env, 'ALERTSYNC_JIRA_LIST_CACHE_MS', 60_000, 0, 3_600_000),
+    jiraSaveCheck: !bool(env, 'ALERTSYNC_JIRA_SAVE_CHECK_DISABLED'),
   };
 }

@@ -1,6 +1,7 @@
 // Domain errors: what went wrong, in words a user can act on. The HTTP layer maps each kind to a
 // status code (http/error-handler.ts); domain code never speaks HTTP.
-export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unauthorized' | 'too_large';
+/** `upstream`: a service we called on the user's behalf (Jira) refused or could not be reached (502). */
+export type ErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unauthorized' | 'too_large' | 'upstream';
 
 export class DomainError extends Error {
   constructor(
@@ -21,3 +22,4 @@ export const conflict = (code: string, message: string, details?: unknown) => ne
 export const forbidden = (message: string) => new DomainError('forbidden', 'forbidden', message);
 export const unauthorized = (message: string) => new DomainError('unauthorized', 'unauthorized', message);
 export const tooLarge = (message: string) => new DomainError('too_large', 'payload_too_large', message);
+export const upstream = (code: string, message: string, details?: unknown) => new DomainError('upstream', code, message, details);

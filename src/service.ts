@@ -22,12 +22,18 @@ import { DeliveryService } from './delivery/delivery-service.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { DbSiteRateLimiter } from './delivery/rate-limiter.js';
 import { JiraSitesService } from './delivery/jira-sites-service.js';
+import { JiraInboxService } from './sync/jira-inbox-service.js';
+import { jiraWebhookRoutes } from './http/routes/jira-webhooks.js';
 import { createJiraAccess } from './delivery/jira-access.js';
 import { installDeliveryMetrics } from './delivery/metrics.js';
 import { createJobLock } from './delivery/job-lock.js';
 import { listenForWork } from './storage/notify.js';
 import { setDestinationError } from './storage/repositories/destination-errors.js';
 import { benchRoutes } from './http/routes/bench.js';
+import { JiraListsService } from './delivery/jira-lists-service.js';
+import { jiraListRoutes } from './http/routes/jira-lists.js';
+import { JiraAccountMappingsService } from './delivery/jira-account-mappings-service.js';
+import { jiraAccountMappingRoutes } from './http/routes/jira-account-mappings.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -37,8 +43,10 @@ export interface Service {
   alerts: AlertsService;
   destinations: DestinationsService;
   delivery: DeliveryService;
+  inbox: JiraInboxService;
   worker: DeliveryWorker;
   limiter: DbSiteRateLimiter;
+  lists: JiraListsService;
   warnings: string[];
   close(): Promise<void>;
 }
@@ -83,6 +91,20 @@ export async function createService(config: Config, logger: Logger, clock: Clock
         limiter.observe(siteHost, { status: info.status, ...info.rateLimit }).catch((err: unknown) => logger.warn({ err, siteHost }, 'could not record the Jira site rate'));
       },
     });
+    // Lists for the destination form, and the statusMapping check of a save (docs/sync.md).
+    const lists = new JiraListsService({
+      destinations,
+      clock,
+      policy: { jiraHosts: config.jiraHosts, allowInsecureJira: config.allowInsecureJira, resolve: systemResolve() },
+      refuseHost: (siteHost) => hostRefusal(siteHost, config),
+      // A form waits for these: at most 10 s, whatever the delivery timeout.
+      settings: { cacheMs: config.jiraListCacheMs, timeoutMs: Math.min(config.jiraTimeoutMs, 10_000), allowInsecure: config.allowInsecureJira },
+      // Counted in the Jira metrics only: they neither take a token from the site's limiter (a form's
+      // few, cached calls must not wait behind a storm) nor teach it (a lookup before saving may name
+      // a site no destination uses, which must not become a row of GET /api/jira-sites).
+      onRequest: (info) => jiraMetrics.onJiraRequest(info),
+    });
+    if (config.jiraSaveCheck) destinations.checkOnSave((d) => lists.statusMappingWarnings(d.id));
     const worker = new DeliveryWorker({
       db: storage.db,
       dialect: storage.dialect,
@@ -114,6 +136,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     alerts.onEvent(delivery.onAlertEvent);
     alerts.onCommitted(delivery.onAlertsCommitted);
     destinations.onChange(delivery.onDestinationChanged);
+    const inbox = new JiraInboxService({ db: storage.db, clock });
     const app = await buildApp({
       logger,
       storage,
@@ -126,7 +149,14 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       cursorKey: box.deriveKey('list cursors'),
       metricsToken: config.metricsToken,
       warnings: () => warnings,
-      plugins: [destinationRoutes({ destinations }), deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter) }), ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : [])],
+      plugins: [
+        destinationRoutes({ destinations }),
+        jiraWebhookRoutes({ inbox, secretsFor: (id) => destinations.webhookSecretsFor(id), maxBodyBytes: config.webhookMaxBodyBytes, maxJsonDepth: config.maxJsonDepth }),
+        deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter), lists }),
+        jiraListRoutes({ lists, destinations }),
+        jiraAccountMappingRoutes({ mappings: new JiraAccountMappingsService(storage.db, clock) }),
+        ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : []),
+      ],
     });
     return {
       app,
@@ -136,8 +166,10 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       alerts,
       destinations,
       delivery,
+      inbox,
       worker,
       limiter,
+      lists,
       warnings,
       async close() {
         await app.close();

@@ -146,7 +146,7 @@ export class AlertsService {
   }
 
   async changeStatus(actor: Actor, origin: Origin, id: string, to: AlertStatus): Promise<Alert> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.#change(async (tx) => {
       const before = await this.#load(tx, id);
       if (before.status === to) return before;
       const now = this.clock.now();
@@ -165,7 +165,7 @@ export class AlertsService {
 
   /** Assigns by user id or email; null unassigns. */
   async assign(actor: Actor, origin: Origin, id: string, who: { userId?: string | null; email?: string | null }): Promise<Alert> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.#change(async (tx) => {
       const before = await this.#load(tx, id);
       let assignee: User | undefined;
       if (who.userId) {
@@ -189,7 +189,7 @@ export class AlertsService {
 
   async addComment(actor: Actor, origin: Origin, alertId: string, body: string): Promise<Comment> {
     checkCommentBody(body);
-    return this.db.transaction().execute(async (tx) => {
+    return this.#change(async (tx) => {
       const alert = await this.#load(tx, alertId);
       const now = this.clock.now();
       const comment: Comment = { id: newId('cmt', now), alertId, authorId: actor.id, authorName: actor.name, body, origin, createdAt: now, updatedAt: now };
@@ -202,7 +202,7 @@ export class AlertsService {
 
   async editComment(actor: Actor, origin: Origin, alertId: string, commentId: string, body: string, opts: { anyAuthor: boolean }): Promise<Comment> {
     checkCommentBody(body);
-    return this.db.transaction().execute(async (tx) => {
+    return this.#change(async (tx) => {
       const alert = await this.#load(tx, alertId);
       const before = await repo.findComment(tx, alertId, commentId);
       if (!before) throw notFound('comment', commentId);
@@ -218,7 +218,7 @@ export class AlertsService {
   }
 
   async deleteComment(actor: Actor, origin: Origin, alertId: string, commentId: string, opts: { anyAuthor: boolean }): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await this.#change(async (tx) => {
       const alert = await this.#load(tx, alertId);
       const before = await repo.findComment(tx, alertId, commentId);
       if (!before) throw notFound('comment', commentId);
@@ -228,6 +228,13 @@ export class AlertsService {
       await repo.insertChange(tx, { alertId, kind: 'comment_deleted', field: 'comment', from: { id: commentId }, to: null, actor, origin, at: now });
       await this.#emit(tx, { kind: 'comment_deleted', actor, origin, at: now, alert, comment: before });
     });
+  }
+
+  /** A change in one transaction; after its commit the committed listeners run (the worker looks at once). */
+  async #change<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    const r = await this.db.transaction().execute(fn);
+    for (const l of this.#committed) l();
+    return r;
   }
 
   async #load(tx: Db, id: string): Promise<Alert> {

@@ -108,6 +108,9 @@ export function decideAfterFailure(
   // Refused alone in a bulk create whose other issues were made: the destination works, the cause
   // is this issue's own (a field of its alert): it fails alone and the destination's queue goes on.
   if (ctx.jobKind === 'create_issue' && CURABLE.has(f.kind) && !ctx.othersCreated) return { action: 'block', mark, outcome: 'failed' };
+  // A sync change refused for the destination's credentials or permissions waits with the queue;
+  // one refused for its own content (a user Jira will not assign, a deleted issue) fails alone.
+  if (isSyncKind(ctx.jobKind) && (f.kind === 'auth' || f.kind === 'forbidden')) return { action: 'block', mark, outcome: 'failed' };
   return { action: 'fail', mark, outcome: 'failed' };
 }
 
@@ -127,4 +130,9 @@ export function claimPlan(s: { concurrency: number; inflightNormal: number; infl
 /** Claim again at once only when a quarter of the normal slots are free: one query fills several. */
 export function worthClaiming(concurrency: number, inflightNormal: number): boolean {
   return concurrency - inflightNormal >= Math.max(1, Math.floor(concurrency / 4));
+}
+
+/** The one-way sync job kinds (issue #11). */
+export function isSyncKind(kind: JobKind): boolean {
+  return kind === 'sync_status' || kind === 'sync_assignee' || kind === 'sync_comment';
 }

@@ -14,7 +14,7 @@ import * as repo from '../storage/repositories/delivery.js';
 import type { Db } from '../storage/repositories/users.js';
 import type { Actor } from '../users/user.js';
 import { sleep } from './rate-limiter.js';
-import type { AlertLink, DeliveryAttempt, DeliveryJob } from './job.js';
+import { QUEUE_KINDS, type AlertLink, type DeliveryAttempt, type DeliveryJob } from './job.js';
 import { notifyWork } from '../storage/notify.js';
 
 export const TEST_WAIT_MS = 15_000;
@@ -49,7 +49,7 @@ export class DeliveryService {
       return;
     }
     if (!change.enabled) {
-      await repo.moveDestinationJobs(tx, change.id, ['pending', 'blocked'], 'paused', now, 'the destination is disabled; its deliveries resume when it is enabled', ['create_issue', 'sweep_duplicates']);
+      await repo.moveDestinationJobs(tx, change.id, ['pending', 'blocked'], 'paused', now, 'the destination is disabled; its deliveries resume when it is enabled', QUEUE_KINDS);
       return;
     }
     const n = await repo.moveDestinationJobs(tx, change.id, ['blocked', 'paused'], 'pending', now);
@@ -84,14 +84,50 @@ export class DeliveryService {
     return { replayed };
   }
 
+  /**
+   * One-way sync (issue #11): a change of an alert becomes a job for each destination where the
+   * alert has an issue (or one on its way) and the aspect's mode is not `off`; never for the
+   * destination the change came from (two-way). Jobs of one alert and destination run in order,
+   * after its create.
+   */
+  async #enqueueSync(tx: Db, event: AlertEvent & { kind: 'status' | 'assignee' | 'comment_added' | 'comment_edited' | 'comment_deleted' }): Promise<void> {
+    const aspect = event.kind === 'status' ? 'status' : event.kind === 'assignee' ? 'assignee' : 'comments';
+    const all = (await listDestinations(tx)).filter((d) => d.sync[aspect] !== 'off' && event.origin !== `destination:${d.id}`);
+    if (all.length === 0) return;
+    const linked = new Set((await repo.listLinks(tx, event.alert.id)).map((l) => l.destinationId));
+    let any = false;
+    for (const d of all) {
+      if (!linked.has(d.id) && !(await repo.hasOpenJob(tx, event.alert.id, d.id, 'create_issue'))) continue;
+      const base = { id: newId('job', event.at), alertId: event.alert.id, destinationId: d.id, siteHost: d.siteHost, lane: 'normal' as const, nextRunAt: event.at, now: event.at };
+      const by = event.actor.name;
+      if (event.kind === 'status') await repo.enqueueJob(tx, { ...base, kind: 'sync_status', payload: { from: event.from, to: event.to, by } });
+      else if (event.kind === 'assignee') await repo.enqueueJob(tx, { ...base, kind: 'sync_assignee', payload: { to: event.to, by } });
+      else {
+        const op = event.kind === 'comment_added' ? 'create' : event.kind === 'comment_edited' ? 'edit' : 'delete';
+        await repo.enqueueJob(tx, { ...base, kind: 'sync_comment', payload: { op, commentId: event.comment.id, by } });
+      }
+      any = true;
+    }
+    if (any) await this.#notify(tx);
+  }
+
   async #notify(tx: Db): Promise<void> {
     if (this.notify) await notifyWork(tx);
   }
 
   /** AlertsService listener: a new alert gets one create job per matching enabled destination. */
   readonly onAlertEvent = async (tx: Db, event: AlertEvent): Promise<void> => {
+    if (event.kind === 'status' || event.kind === 'assignee' || event.kind === 'comment_added' || event.kind === 'comment_edited' || event.kind === 'comment_deleted') {
+      return this.#enqueueSync(tx, event);
+    }
     if (event.kind !== 'created') return;
-    const all = await listDestinations(tx);
+    // A batch of alerts is one transaction: its destinations are read once, and NOTIFY sent once.
+    let seen = this.#inTransaction.get(tx);
+    if (!seen) {
+      seen = { destinations: listDestinations(tx), notified: false };
+      this.#inTransaction.set(tx, seen);
+    }
+    const all = await seen.destinations;
     const ids = routeAlert(event.alert, all);
     if (ids.length === 0) return;
     const byId = new Map(all.map((d) => [d.id, d]));
@@ -101,8 +137,14 @@ export class DeliveryService {
     }
     // The worker of this process looks right after the commit (onAlertsCommitted); on PostgreSQL
     // the other replicas hear of it by NOTIFY, which PostgreSQL delivers at the commit.
-    await this.#notify(tx);
+    if (!seen.notified) {
+      seen.notified = true;
+      await this.#notify(tx);
+    }
   };
+
+  /** Per alerts transaction (a batch): its destinations as read in it, and whether it notified. */
+  readonly #inTransaction = new WeakMap<Db, { destinations: Promise<Destination[]>; notified: boolean }>();
 
   async dispatch(actor: Actor, alertId: string, destinationId: string): Promise<DeliveryJob> {
     const now = this.clock.now();

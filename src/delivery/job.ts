@@ -1,5 +1,9 @@
 // Delivery jobs: what the outbox holds and the worker runs.
-export const JOB_KINDS = ['create_issue', 'test_issue', 'sweep_duplicates'] as const;
+export const JOB_KINDS = ['create_issue', 'test_issue', 'sweep_duplicates', 'sync_status', 'sync_assignee', 'sync_comment'] as const;
+/** One-way sync (issue #11): a change of a linked alert carried to its Jira issue. */
+export const SYNC_JOB_KINDS = ['sync_status', 'sync_assignee', 'sync_comment'] as const;
+/** The kinds a destination's queue holds: paused with it, blocked with it. */
+export const QUEUE_KINDS: JobKind[] = ['create_issue', 'sweep_duplicates', ...SYNC_JOB_KINDS];
 export type JobKind = (typeof JOB_KINDS)[number];
 /**
  * blocked: stopped by a failure that a change of the destination can cure (auth, permission,
@@ -22,10 +26,30 @@ export interface TestIssuePayload {
   requestedBy: string;
 }
 export type SweepDuplicatesPayload = Record<string, never>;
+/** The alert's status changed from `from` to `to`, by `by` (a person's or token's name). */
+export interface SyncStatusPayload {
+  from: string;
+  to: string;
+  by: string;
+}
+/** The alert's assignee changed (`to`: an alertsync user id, null = unassigned). */
+export interface SyncAssigneePayload {
+  to: string | null;
+  by: string;
+}
+/** A comment of the alert was added, edited or deleted. */
+export interface SyncCommentPayload {
+  op: 'create' | 'edit' | 'delete';
+  commentId: string;
+  by: string;
+}
 export interface PayloadOf {
   create_issue: CreateIssuePayload;
   test_issue: TestIssuePayload;
   sweep_duplicates: SweepDuplicatesPayload;
+  sync_status: SyncStatusPayload;
+  sync_assignee: SyncAssigneePayload;
+  sync_comment: SyncCommentPayload;
 }
 /** @deprecated name kept for readers of older code: the test alert's payload. */
 export type TestAlertPayload = TestIssuePayload;

@@ -16,7 +16,7 @@ import { JiraError, type JiraClient } from '../jira/client/index.js';
 import type { Destination } from '../destinations/destination.js';
 import { newId } from '../ids.js';
 import { claimPlan, decideAfterFailure, worthClaiming, type Failure, type Timing } from './decisions.js';
-import type { DeliveryJob, JobKind } from './job.js';
+import { QUEUE_KINDS, type DeliveryJob, type JobKind } from './job.js';
 import type { SiteRateLimiter } from './rate-limiter.js';
 import { reclaimUnlockedJobs, type JobLock } from './job-lock.js';
 
@@ -28,6 +28,7 @@ import { JobYielded, SentCreateError, type JobContext, type JobHandler, type Job
 import { createIssueHandler } from './handlers/create-issue.js';
 import { testIssueHandler } from './handlers/test-issue.js';
 import { sweepDuplicatesHandler } from './handlers/sweep-duplicates.js';
+import { syncAssigneeHandler, syncCommentHandler, syncStatusHandler } from './handlers/sync.js';
 
 export interface WorkerSettings extends Timing {
   /** Creates of one destination due together go in one bulk request (default true; ALERTSYNC_JIRA_BULK_CREATE_DISABLED). */
@@ -71,12 +72,15 @@ export interface WorkerTestHooks {
   pause?: (point: PausePoint, job: DeliveryJob) => Promise<void>;
 }
 
-type Loaded = Awaited<ReturnType<typeof repo.loadForJobs>>;
+type Loaded = repo.BatchRows;
 
 const HANDLERS: { [K in JobKind]: JobHandler<K> } = {
   create_issue: createIssueHandler,
   test_issue: testIssueHandler,
   sweep_duplicates: sweepDuplicatesHandler,
+  sync_status: syncStatusHandler,
+  sync_assignee: syncAssigneeHandler,
+  sync_comment: syncCommentHandler,
 };
 
 const BLOCKED_NOTE = 'its deliveries wait: change the destination (or POST /api/destinations/{id}/resume) to release them';
@@ -178,38 +182,33 @@ export class DeliveryWorker {
       });
     }
     while (this.#running) {
-      const claimed: DeliveryJob[] = [];
+      const batches: Array<{ jobs: DeliveryJob[]; rows: Loaded | null }> = [];
+      let claimedCount = 0;
       this.#newWork = false;
       try {
         const now = clock.now();
         const inflightNormal = this.#inflight.size - this.#inflightPriority;
         const plan = claimPlan({ concurrency: settings.concurrency, inflightNormal, inflightPriority: this.#inflightPriority, now, lastExpiredScan: this.#lastExpiredScan, pollMs: settings.pollMs });
         if (plan.scanExpired) this.#lastExpiredScan = now;
-        const mine = [...this.#inflightJobs.keys()];
-        const claim = (lane: 'priority' | 'normal', limit: number, expired: boolean) =>
-          repo.claimJobs(db, dialect, { owner: this.id, now, leaseMs: settings.leaseMs, limit, lane, expired, exclude: mine });
-        if (plan.priority > 0) {
-          claimed.push(...(await claim('priority', plan.priority, false)));
-          if (plan.scanExpired && claimed.length === 0) claimed.push(...(await claim('priority', plan.priority, true)));
-        }
-        if (plan.normal > 0) {
-          const fresh = await claim('normal', plan.normal, false);
-          claimed.push(...fresh);
-          if (plan.scanExpired && fresh.length < plan.normal) claimed.push(...(await claim('normal', plan.normal - fresh.length, true)));
+        const base = { owner: this.id, now, leaseMs: settings.leaseMs, exclude: [...this.#inflightJobs.keys()] };
+        // Both lanes in one statement, which also brings the batch's alerts, links and destination versions.
+        const fresh = await repo.claimBatch(db, dialect, { ...base, priority: plan.priority, normal: plan.normal, expired: false });
+        batches.push(fresh);
+        if (plan.scanExpired) {
+          const gotPriority = fresh.jobs.filter((j) => j.lane === 'priority').length;
+          const priority = gotPriority === 0 ? plan.priority : 0;
+          const normal = plan.normal - (fresh.jobs.length - gotPriority);
+          if (priority > 0 || normal > 0) batches.push(await repo.claimBatch(db, dialect, { ...base, priority, normal, expired: true }));
         }
       } catch (err) {
         logger.error({ err }, 'claiming delivery jobs failed');
       }
-      if (claimed.length > 0) {
-        // The alerts and links of the whole batch in two queries (none for test alerts).
-        const loaded = await repo.loadForJobs(db, claimed).catch((err) => {
-          logger.warn({ err }, 'could not read the batch\'s alerts and links; each job reads its own');
-          return null;
-        });
-        for (const job of claimed) this.#launch(job, loaded);
+      for (const b of batches) {
+        claimedCount += b.jobs.length;
+        for (const job of b.jobs) this.#launch(job, b.rows);
       }
       const batchFree = worthClaiming(settings.concurrency, this.#inflight.size - this.#inflightPriority);
-      if ((claimed.length === 0 && !this.#newWork) || !batchFree) await this.#idle(!batchFree);
+      if ((claimedCount === 0 && !this.#newWork) || !batchFree) await this.#idle(!batchFree);
     }
   }
 
@@ -256,7 +255,9 @@ export class DeliveryWorker {
   }
 
   async #execute(job: DeliveryJob, loaded: Loaded | null): Promise<void> {
-    const log = this.deps.logger.child({ jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, kind: job.kind });
+    // The job's logger is made only when something is logged (most runs log nothing).
+    let child: Logger | undefined;
+    const log = (): Logger => (child ??= this.deps.logger.child({ jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, kind: job.kind }));
     const run: JobRun = { mark: job.unknownSince === null ? null : { since: job.unknownSince, until: job.unknownUntil }, leaseUntil: job.leaseUntil };
     let access: JiraAccess | null;
     try {
@@ -276,7 +277,7 @@ export class DeliveryWorker {
       await handler.run(ctx);
     } catch (err) {
       if (err instanceof JobYielded) {
-        if (err.reason === 'fenced') log.warn('lost the lease of the job to another worker; its new owner carries on');
+        if (err.reason === 'fenced') log().warn('lost the lease of the job to another worker; its new owner carries on');
         return;
       }
       const jiraErr = err instanceof SentCreateError ? err.error : err instanceof JiraError ? err : null;
@@ -338,6 +339,12 @@ export class DeliveryWorker {
         throw new JobYielded(ok ? 'deferred' : 'fenced');
       },
       finish: (state, o) => this.#finish(job, state, o),
+      fail: async (request, message, status = null) => {
+        await repo.insertAttempt(db, { jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, worker: this.id, at: clock.now(), durationMs: 0, request, outcome: 'failed', httpStatus: status, issueKey: null, error: message });
+        await this.#finish(job, 'failed', { lastStatus: status, lastError: message });
+        await this.deps.recordDestinationError(job.destinationId, message);
+        this.deps.onFailed?.(job, 'failed', message);
+      },
       findAlert: async () => (loaded && job.kind !== 'test_issue' ? loaded.alerts.get(job.alertId) : findAlert(db, job.alertId)),
       findLink: async () => (loaded ? loaded.links.get(repo.linkKey(job.alertId, job.destinationId)) : repo.findLink(db, job.alertId, job.destinationId)),
       pause: async (point) => {
@@ -347,7 +354,8 @@ export class DeliveryWorker {
   }
 
   /** After a failed run: the decision (decisions.ts) and its effects. */
-  async #handleFailure(job: DeliveryJob, run: JobRun, access: JiraAccess | null, err: unknown, sentAt: number | null, durationMs: number, log: Logger): Promise<void> {
+  async #handleFailure(job: DeliveryJob, run: JobRun, access: JiraAccess | null, err: unknown, sentAt: number | null, durationMs: number, logOf: () => Logger): Promise<void> {
+    const log = logOf();
     const { settings, clock } = this.deps;
     const now = clock.now();
     const jiraErr = err instanceof SentCreateError ? err.error : err instanceof JiraError ? err : null;
@@ -383,7 +391,7 @@ export class DeliveryWorker {
     if (!ok) return;
     if (state === 'blocked') {
       // The same cause stops every delivery of the destination: park them all, in order.
-      await repo.moveDestinationJobs(this.deps.db, job.destinationId, ['pending'], 'blocked', now, `waiting: ${message}`, ['create_issue', 'sweep_duplicates']);
+      await repo.moveDestinationJobs(this.deps.db, job.destinationId, ['pending'], 'blocked', now, `waiting: ${message}`, QUEUE_KINDS);
     }
     if (access) await this.deps.recordDestinationError(job.destinationId, `${message} (${state === 'blocked' ? BLOCKED_NOTE : FAILED_NOTE})`);
     this.deps.onJobFinished?.(job, state);

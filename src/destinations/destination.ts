@@ -47,6 +47,11 @@ export interface Destination {
   sync: Record<SyncAspect, SyncMode>;
   issueProperties: IssueProperties;
   statusMapping: StatusMapping;
+  /**
+   * The resolution status sync fills when a transition screen requires one, by name or id; null =
+   * Jira's "Done" resolution, else the first one the screen offers (src/sync/resolution.ts).
+   */
+  statusResolution: string | null;
   enabled: boolean;
   hasWebhookSecret: boolean;
   lastError: string | null;

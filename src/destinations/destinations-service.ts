@@ -52,6 +52,7 @@ export interface DestinationPatch {
   alertTypes?: AlertType[];
   logTypes?: string[];
   manualDispatch?: boolean;
+  statusResolution?: string | null;
   sync?: Partial<Record<SyncAspect, SyncMode>>;
   issueProperties?: IssuePropertiesPatch;
   statusMapping?: Partial<StatusMapping>;
@@ -145,6 +146,7 @@ function applyPatch(base: Destination, patch: DestinationPatch, domain: { domain
     sync,
     issueProperties: normaliseProperties(mergeIssueProperties(base.issueProperties, patch.issueProperties)),
     statusMapping: normaliseMapping({ ...base.statusMapping, ...Object.fromEntries(Object.entries(patch.statusMapping ?? {}).filter(([, v]) => v !== undefined)) }),
+    statusResolution: patch.statusResolution !== undefined ? trimOrNull(patch.statusResolution) : base.statusResolution,
     enabled: patch.enabled ?? base.enabled,
     updatedAt: now,
   };
@@ -152,17 +154,36 @@ function applyPatch(base: Destination, patch: DestinationPatch, domain: { domain
 
 const AUDITED_FIELDS = [
   'name', 'domain', 'issueType', 'projectKey', 'email', 'severities', 'alertTypes', 'logTypes',
-  'manualDispatch', 'sync', 'issueProperties', 'statusMapping', 'enabled',
+  'manualDispatch', 'sync', 'issueProperties', 'statusMapping', 'statusResolution', 'enabled',
 ] as const;
+
+/**
+ * Runs after a save that changed what Jira must agree with (statusMapping, project, site or
+ * credentials): its warnings are added to the answer. Never refuses the save.
+ */
+export type SaveCheck = (destination: Destination) => Promise<string[]>;
+
+/** The fields whose change makes a save check the destination against Jira again. */
+const JIRA_CHECKED_FIELDS = ['statusMapping', 'projectKey', 'domain', 'email'] as const;
 
 export class DestinationsService {
   readonly #changeListeners: DestinationChangeListener[] = [];
+  #saveCheck: SaveCheck | null = null;
 
   constructor(private readonly deps: DestinationsDeps) {}
 
   /** Runs inside the transaction of every update and delete (delivery pauses, releases, cancels). */
   onChange(listener: DestinationChangeListener): void {
     this.#changeListeners.push(listener);
+  }
+
+  /** Sets the check run after a save (the wiring: statusMapping against the project's statuses). */
+  checkOnSave(check: SaveCheck | null): void {
+    this.#saveCheck = check;
+  }
+
+  private async runSaveCheck(destination: Destination): Promise<string[]> {
+    return this.#saveCheck ? this.#saveCheck(destination) : [];
   }
 
   webhookUrl(id: string): string {
@@ -204,6 +225,7 @@ export class DestinationsService {
       sync: { status: 'off', assignee: 'off', comments: 'off' },
       issueProperties: defaultIssueProperties(),
       statusMapping: defaultStatusMapping(),
+      statusResolution: null,
       enabled: true,
       hasWebhookSecret: false,
       lastError: null,
@@ -237,6 +259,7 @@ export class DestinationsService {
       await recordAudit(tx, { at: now, actor, action: 'destination.api_token_changed', targetType: 'destination', targetId: id, details: { reason: 'created' } });
       if (webhook) await recordAudit(tx, { at: now, actor, action: 'webhook_secret.created', targetType: 'destination', targetId: id, details: {} });
     });
+    warnings.push(...(await this.runSaveCheck(destination)));
     return { destination, warnings, webhook };
   }
 
@@ -249,6 +272,7 @@ export class DestinationsService {
     const warnings = [...(checked?.warnings ?? [])];
     let webhook: WebhookCredentials | null = null;
     let result: Destination | null = null;
+    let recheck = false;
 
     await this.saveGuarded({ id, name: patch.name ?? before.destination.name }, async (tx) => {
       // Locked until the transaction ends: a concurrent change waits, then reads this one's result.
@@ -290,6 +314,7 @@ export class DestinationsService {
         result = old;
         return;
       }
+      recheck = tokenChanged || JIRA_CHECKED_FIELDS.some((k) => changed.includes(k));
       await repo.updateDestination(tx, next, secrets, twoWay ? next.siteHost : null);
       for (const l of this.#changeListeners) await l(tx, { id, kind: 'updated', enabled: next.enabled });
 
@@ -305,6 +330,7 @@ export class DestinationsService {
       }
       result = next;
     });
+    if (recheck) warnings.push(...(await this.runSaveCheck(result!)));
     return { destination: result!, warnings, webhook };
   }
 

@@ -10,6 +10,9 @@ const STATUS: Record<ErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  // Jira (or whatever fronts it) refused or failed: never our own 401/403/404, so a client cannot
+  // mistake Jira's 401 for its own token being refused.
+  upstream: 502,
 };
 
 export function installErrorHandling(app: FastifyInstance): void {

@@ -6,14 +6,24 @@
 //  - V8's JSON.parse messages quote a piece of the input ("Unexpected token 'S', "…apiToken":
 //    SECRETTOKE"…"), and a body may hold an API token, so a parse error is answered with our own
 //    words and never quotes the body back.
+// A route whose config sets `rawBody: true` (the Jira webhook receiver) gets the body as the raw
+// bytes (a Buffer), unparsed: it verifies the sender before it parses anything.
 import type { FastifyInstance } from 'fastify';
 import { jsonNestsDeeperThan } from './json-depth.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The handler receives the body as raw bytes (Buffer), not parsed. */
+    rawBody?: boolean;
+  }
+}
+
 export function installSafeJsonParser(app: FastifyInstance, opts: { maxDepth: number }): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     if (request.is404) return done(null, undefined);
-    const text = String(body);
+    if (request.routeOptions.config.rawBody === true) return done(null, body);
+    const text = body.toString('utf8');
     // Same error codes as Fastify's own parser, so the answer is the usual 400 malformed_json.
     const fail = (code: string, message: string) => done(Object.assign(new Error(message), { statusCode: 400, code }), undefined);
     if (text.trim() === '') return fail('FST_ERR_CTP_EMPTY_JSON_BODY', 'the body is empty; a JSON object is expected');

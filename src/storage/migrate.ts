@@ -9,6 +9,10 @@ import { claimIndexes } from './migrations/0004-claim-indexes.js';
 import { tokenSourceAndIds } from './migrations/0005-token-source-and-ids.js';
 import { deliveryMarks } from './migrations/0006-delivery-marks.js';
 import { siteLearnedRate } from './migrations/0007-site-learned-rate.js';
+import { syncTables } from './migrations/0008-sync.js';
+import { jiraAccountMappings } from './migrations/0009-jira-account-mappings.js';
+import { destinationStatusResolution } from './migrations/0011-destination-status-resolution.js';
+import { jiraWebhookInbox } from './migrations/0010-jira-webhook-inbox.js';
 
 export function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -19,6 +23,10 @@ export function migrationsFor(storage: Storage): Record<string, Migration> {
     '0005-token-source-and-ids': tokenSourceAndIds,
     '0006-delivery-marks': deliveryMarks,
     '0007-site-learned-rate': siteLearnedRate(storage.dialect),
+    '0008-sync': syncTables,
+    '0009-jira-account-mappings': jiraAccountMappings,
+    '0010-jira-webhook-inbox': jiraWebhookInbox(storage.dialect),
+    '0011-destination-status-resolution': destinationStatusResolution,
   };
 }
 

@@ -93,6 +93,7 @@ export interface DestinationsTable {
   sync_comments: string;
   issue_properties: string;
   status_mapping: string;
+  status_resolution: string | null;
   enabled: number;
   webhook_secret_enc: string | null;
   webhook_secret_prev_enc: string | null;
@@ -118,7 +119,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database extends DeliveryTables {
+export interface Database extends DeliveryTables, AccountMappingTables, SyncTables {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   alerts: AlertsTable;
@@ -203,4 +204,38 @@ export interface DeliveryTables {
   delivery_jobs: DeliveryJobsTable;
   delivery_attempts: DeliveryAttemptsTable;
   jira_sites: JiraSitesTable;
+}
+
+/** Manual Jira account mappings (migration 0009): per Jira site, the accountId an alertsync user is assigned as. */
+export interface JiraAccountMappingsTable {
+  site_host: string;
+  user_id: string;
+  account_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccountMappingTables {
+  jira_account_mappings: JiraAccountMappingsTable;
+}
+
+export interface SyncCommentLinksTable {
+  destination_id: string;
+  comment_id: string;
+  alert_id: string;
+  jira_comment_id: string;
+  created_at: number;
+}
+
+export interface SyncWrittenTable {
+  alert_id: string;
+  destination_id: string;
+  field: string;
+  value: string;
+  written_at: number;
+}
+
+export interface SyncTables {
+  sync_comment_links: SyncCommentLinksTable;
+  sync_written: SyncWrittenTable;
 }

@@ -98,3 +98,18 @@ test('claimPlan and worthClaiming: which jobs to claim', () => {
   assert.equal(worthClaiming(1, 0), true);
   assert.equal(worthClaiming(1, 1), false);
 });
+
+test('decideAfterFailure: sync jobs (issue #11) wait with the queue for credentials, fail alone for their own content', () => {
+  const f = (kind: Failure['kind'], status: number | null = null): Failure => ({ kind, status, retryAfterMs: null });
+  const rows: Array<[string, 'sync_status' | 'sync_assignee' | 'sync_comment', Failure, 'block' | 'fail' | 'retry']> = [
+    ['401 on a transition: blocked (fixing the token resumes it)', 'sync_status', f('auth', 401), 'block'],
+    ['403 on a comment: blocked (a permission of the destination account)', 'sync_comment', f('forbidden', 403), 'block'],
+    ['400 "cannot be assigned issues": fails alone', 'sync_assignee', f('invalid', 400), 'fail'],
+    ['404 (the issue was deleted in Jira): fails alone', 'sync_comment', f('not_found', 404), 'fail'],
+    ['503: retried', 'sync_status', f('server', 503), 'retry'],
+    ['reset: retried', 'sync_comment', f('network'), 'retry'],
+  ];
+  for (const [name, jobKind, failure, want] of rows) {
+    assert.equal(decideAfterFailure(failure, { jobKind, sentAt: null, markBefore: null, attempts: 0, now: 1000 }, T, half).action, want, name);
+  }
+});

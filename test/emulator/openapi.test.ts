@@ -30,6 +30,7 @@ const EXPECTED = [
   'GET /rest/api/3/issuetype 200',
   'GET /rest/api/3/label 200',
   'GET /rest/api/3/resolution 200',
+  'GET /rest/api/3/resolution/search 200',
   'GET /rest/api/3/priority/{id} 200',
   'GET /rest/api/3/priority/{id} 404',
   'GET /rest/api/3/project/{projectIdOrKey}/statuses 200',
@@ -118,6 +119,7 @@ describe('OpenAPI conformance of every emulated operation', () => {
     await j.get('/rest/api/3/issuetype');
     await j.get('/rest/api/3/label');
     await j.get('/rest/api/3/resolution');
+    await j.get('/rest/api/3/resolution/search?maxResults=2');
     await j.get('/rest/api/3/priority/1');
     await j.get('/rest/api/3/priority/99');
     await j.get('/rest/api/3/project/OPS/statuses');

@@ -64,6 +64,30 @@ describe('site metadata', () => {
     await j.get('/rest/api/3/serverInfo');
     await j.get('/rest/api/3/issuetype');
   });
+
+  it('resolutions, paged through /resolution/search like the deprecated full list', async () => {
+    const all = await j.get('/rest/api/3/resolution');
+    const first = await j.get('/rest/api/3/resolution/search?maxResults=2');
+    assert.equal(first.status, 200);
+    assert.equal(first.body.total, all.body.length);
+    assert.equal(first.body.values.length, 2);
+    assert.equal(first.body.isLast, all.body.length <= 2);
+    const rest = await j.get(`/rest/api/3/resolution/search?startAt=2&maxResults=100`);
+    const names = [...first.body.values, ...rest.body.values].map((r: { name: string }) => r.name);
+    assert.deepEqual(names, all.body.map((r: { name: string }) => r.name));
+    assert.ok(names.includes('Done'));
+    const one = await j.get(`/rest/api/3/resolution/search?id=${all.body[1].id}`);
+    assert.deepEqual(one.body.values.map((r: { id: string }) => r.id), [all.body[1].id]);
+  });
+
+  it('statuses of a project, per issue type, follow its workflow', async () => {
+    const ops = await j.get('/rest/api/3/project/OPS/statuses');
+    assert.equal(ops.status, 200);
+    const names = new Set(ops.body.flatMap((t: { statuses: { name: string }[] }) => t.statuses.map((s) => s.name)));
+    assert.ok(names.has('In Review') && names.has('Closed'));
+    const missing = await j.get('/rest/api/3/project/NOPE/statuses');
+    assert.equal(missing.status, 404);
+  });
 });
 
 describe('users', () => {

@@ -259,6 +259,36 @@ describe('Jira client against the emulator', () => {
     assert.deepEqual(await res.json(), { key: 'alertsync', value: { alertId: 'a-1', destination: 'd-1' } });
   });
 
+  test('lists for a destination form: projects (every page), project statuses, labels, resolutions', async () => {
+    const c = client();
+    const projects = await c.searchProjects();
+    assert.deepEqual(projects.map((p) => p.key).sort(), ['OPS', 'SEC']);
+    assert.ok(projects.every((p) => p.id !== '' && p.name !== ''));
+    assert.deepEqual((await c.searchProjects({ query: 'ops' })).map((p) => p.key), ['OPS']);
+    const tooMany = await jiraError(c.searchProjects({ maxProjects: 1 }));
+    assert.equal(tooMany.kind, 'unexpected');
+
+    const statuses = await c.getProjectStatuses('OPS');
+    assert.ok(statuses.length > 0);
+    const names = new Set(statuses.flatMap((t) => t.statuses.map((s) => s.name)));
+    assert.ok(names.has('In Review') && names.has('Closed'), [...names].join(', '));
+    assert.ok(statuses.every((t) => t.issueTypeId !== '' && t.statuses.every((s) => ['new', 'indeterminate', 'done'].includes(s.category))));
+    const missing = await jiraError(c.getProjectStatuses('NOPE'));
+    assert.equal(missing.kind, 'not_found');
+    assert.match(missing.message, /No project could be found with key 'NOPE'/);
+
+    await c.createIssueFromFields({ project: { key: 'SEC' }, issuetype: { name: 'Task' }, summary: 'labelled', labels: ['list-me', 'and-me'] });
+    const labels = await c.getLabels();
+    assert.ok(labels.includes('list-me') && labels.includes('and-me'), labels.join(', '));
+
+    const resolutions = await c.getResolutions();
+    assert.ok(resolutions.some((r) => r.name === 'Done'));
+    assert.equal(new Set(resolutions.map((r) => r.id)).size, resolutions.length);
+    // The paged endpoint, not the deprecated full list (the emulator's paging: test/emulator/rest.test.ts).
+    const paths = (await requests('GET', '/rest/api/3/resolution/search')).map((r) => r.query);
+    assert.ok(paths.length >= 1 && paths.every((q) => q.includes('startAt=')), JSON.stringify(paths));
+  });
+
   test('onRequest sees method, path, operation, status and duration, never credentials', async () => {
     const seen: JiraRequestInfo[] = [];
     const c = client({ onRequest: (i) => seen.push(i) });

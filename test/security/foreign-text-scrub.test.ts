@@ -75,7 +75,17 @@ for (const db of DB_KINDS) {
       const testJob = await svc.api('GET', `/api/deliveries/${answer.body.jobId}`);
       assert.ok(log.body.attempts.length >= 1 && testJob.body.attempts.length >= 1);
 
+      // The Jira lists of the destination form: Jira's echo reaches the 502 answer scrubbed.
+      const listSaved = await svc.api('GET', `/api/destinations/${id}/jira/projects`);
+      const listGiven = await svc.api('POST', '/api/jira/lookup/priorities', { domain: echo.url, email: EMAIL, apiToken: TOKEN });
+      for (const l of [listSaved, listGiven]) {
+        assert.equal(l.status, 502, l.text);
+        assert.equal(l.body.error.code, 'jira_refused');
+        assert.match(l.text, /\[redacted\]/, 'the echo was there and was scrubbed');
+      }
+
       const found = [
+        ...leaks('jira list answers', listSaved.text + listGiven.text),
         ...leaks('test answer', answer.text),
         ...leaks('alert deliveries', log.text),
         ...leaks('destination', dest.text),

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import type { AlertStatus } from '../../src/alerts/alert.js';
 import type { StatusMapping } from '../../src/destinations/destination.js';
 import { plainCommentForJira } from '../../src/jira/format/comment.js';
-import { type QueuedChange, collapseQueue } from '../../src/sync/collapse.js';
 import { statusChangeCommentText } from '../../src/sync/status-comment.js';
 import { alertStatusForJiraStatus } from '../../src/sync/status-mapping.js';
 
@@ -48,36 +47,3 @@ describe('status change comment', () => {
   }
 });
 
-describe('collapseQueue', () => {
-  const st = (seq: number, from: AlertStatus, to: AlertStatus, id = `s${seq}`): QueuedChange => ({ id, seq, kind: 'status', from, to, by: 'u' });
-  const as = (seq: number, to: string | null): QueuedChange => ({ id: `a${seq}`, seq, kind: 'assignee', to, by: 'u' });
-  const cm = (seq: number, kind: 'comment-create' | 'comment-edit' | 'comment-delete', commentId: string, id = `c${seq}`): QueuedChange => ({ id, seq, kind, commentId, by: 'u' });
-  const brief = (cs: QueuedChange[]) => cs.map((c) => (c.kind === 'status' ? `status ${c.from}>${c.to}` : c.kind === 'assignee' ? `assignee ${c.to}` : `${c.kind} ${c.commentId}`));
-
-  const TABLE: Array<[string, QueuedChange[], string[]]> = [
-    ['nothing queued', [], []],
-    ['one of each stays', [st(1, 'OPEN', 'TRIAGED'), as(2, 'ann'), cm(3, 'comment-create', 'k1')], ['status OPEN>TRIAGED', 'assignee ann', 'comment-create k1']],
-    ['status run: first from, last to, at the last position', [st(1, 'OPEN', 'TRIAGED'), cm(2, 'comment-create', 'k1'), st(3, 'TRIAGED', 'RESOLVED'), st(4, 'RESOLVED', 'CLOSED')], ['comment-create k1', 'status OPEN>CLOSED']],
-    ['status run back to the start: nothing', [st(1, 'OPEN', 'TRIAGED'), st(2, 'TRIAGED', 'OPEN')], []],
-    ['assignee run: the last, unassignment included', [as(1, 'ann'), as(2, 'bob'), as(3, null)], ['assignee null']],
-    ['comments all kept in order', [cm(1, 'comment-create', 'k1'), cm(2, 'comment-edit', 'k1'), cm(3, 'comment-edit', 'k1'), cm(4, 'comment-create', 'k2'), cm(5, 'comment-delete', 'k1')], ['comment-create k1', 'comment-edit k1', 'comment-edit k1', 'comment-create k2', 'comment-delete k1']],
-    ['given out of order: sorted by seq', [cm(2, 'comment-edit', 'k1'), cm(1, 'comment-create', 'k1'), st(3, 'OPEN', 'CLOSED')], ['comment-create k1', 'comment-edit k1', 'status OPEN>CLOSED']],
-    ['a change queued twice counts once', [cm(1, 'comment-create', 'k1', 'x'), cm(1, 'comment-create', 'k1', 'x'), st(2, 'OPEN', 'CLOSED', 'y'), st(2, 'OPEN', 'CLOSED', 'y')], ['comment-create k1', 'status OPEN>CLOSED']],
-  ];
-  for (const [name, queue, want] of TABLE) it(name, () => assert.deepEqual(brief(collapseQueue(queue)), want));
-
-  it('a burst of 50 status/assignee changes with comments between: one status, one assignment, every comment in order', () => {
-    const order: AlertStatus[] = ['OPEN', 'TRIAGED', 'RESOLVED', 'CLOSED'];
-    const queue: QueuedChange[] = [];
-    for (let i = 0; i < 50; i++) {
-      queue.push(i % 2 === 0 ? st(i * 2, order[(i / 2) % 4]!, order[(i / 2 + 1) % 4]!) : as(i * 2, `user${i}`));
-      queue.push(cm(i * 2 + 1, 'comment-create', `k${i}`));
-    }
-    const out = collapseQueue(queue);
-    assert.equal(out.filter((c) => c.kind === 'status').length, 1);
-    assert.deepEqual(out.filter((c) => c.kind === 'assignee').map((c) => c.kind === 'assignee' && c.to), ['user49']);
-    assert.deepEqual(out.filter((c) => c.kind === 'comment-create').map((c) => c.kind === 'comment-create' && c.commentId), Array.from({ length: 50 }, (_, i) => `k${i}`));
-    const s = out.find((c) => c.kind === 'status');
-    assert.deepEqual(s?.kind === 'status' && [s.from, s.to], ['OPEN', order[25 % 4]]);
-  });
-});

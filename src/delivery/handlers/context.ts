@@ -56,6 +56,11 @@ export interface JobContext<K extends JobKind = JobKind> {
   /** Back to pending until `at` (with extra fields), nothing else now. */
   defer(at: number, set?: Partial<DeliveryJobsTable>): Promise<void>;
   finish(state: 'failed' | 'cancelled' | 'paused', o: { lastStatus?: number | null; lastError?: string | null; result?: Record<string, unknown> }): Promise<void>;
+  /**
+   * Failed for good for a reason the handler found (no workflow path, a hidden email): logged as
+   * the delivery's attempt, kept on the job and shown as the destination's last error.
+   */
+  fail(request: string, message: string, status?: number | null): Promise<void>;
   /** The job's alert (read with its claimed batch). */
   findAlert(): Promise<Alert | undefined>;
   /** The alert's link on this destination, if any (read with its claimed batch). */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { DeliveryService } from '../../delivery/delivery-service.js';
+import type { JiraListsService } from '../../delivery/jira-lists-service.js';
 import { SITE_BURST_RANGE, SITE_RATE_RANGE, type JiraSitesService } from '../../delivery/jira-sites-service.js';
 import type { AlertLink, DeliveryAttempt, DeliveryJob } from '../../delivery/job.js';
 import { actorOf } from '../auth.js';
@@ -74,7 +75,7 @@ const jobJson = (j: DeliveryJob) => ({
 const attemptJson = (a: DeliveryAttempt) => ({ ...a, at: iso(a.at), durationMs: Math.round(a.durationMs) });
 const linkJson = (l: AlertLink) => ({ destinationId: l.destinationId, issueId: l.issueId, issueKey: l.issueKey, issueUrl: l.issueUrl, createdAt: iso(l.createdAt) });
 
-export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSitesService }) {
+export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSitesService; lists?: JiraListsService }) {
   return (fastify: FastifyInstance): void => {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     const { delivery } = deps;
@@ -190,11 +191,18 @@ export function deliveryRoutes(deps: { delivery: DeliveryService; sites: JiraSit
             status: Type.Optional(Nullable(Type.Integer())),
             message: Type.Optional(Type.String()),
             jiraMessages: Type.Optional(Type.Array(Type.String())),
+            warnings: Type.Array(Type.String(), { description: "statusMapping names the project's workflows do not have, or why they could not be checked" }),
           }),
           ...errorResponses,
         },
       },
-      handler: async (request) => delivery.sendTest(actorOf(request), request.params.id),
+      handler: async (request) => {
+        const [outcome, warnings] = await Promise.all([
+          delivery.sendTest(actorOf(request), request.params.id),
+          deps.lists ? deps.lists.statusMappingWarnings(request.params.id) : Promise.resolve([]),
+        ]);
+        return { ...outcome, warnings };
+      },
     });
 
     app.get('/api/jira-sites', {

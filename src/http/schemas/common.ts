@@ -20,6 +20,9 @@ export const errorResponses = {
   413: Type.Ref('Error'),
 };
 
+/** Routes that call Jira for the user also answer 502 (`jira_refused`, `jira_unreachable`). */
+export const jiraErrorResponses = { ...errorResponses, 502: Type.Ref('Error') };
+
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 export const Iso = Type.String({ format: 'date-time' });

@@ -44,6 +44,7 @@ const optionalProps = {
   sync: Type.Partial(Type.Object({ status: SyncModeSchema, assignee: SyncModeSchema, comments: SyncModeSchema }), { additionalProperties: false }),
   issueProperties: IssuePropertiesPatch,
   statusMapping: StatusMappingPatch,
+  statusResolution: Nullable(Type.String({ maxLength: 255, description: 'Resolution (name or id) status sync fills when a transition requires one; null = "Done", else the first offered' })),
   enabled: Type.Boolean(),
 };
 
@@ -74,6 +75,7 @@ export const DestinationSchema = Type.Object(
       perSeverity: Type.Object(Object.fromEntries(SEVERITIES.map((s) => [s, LabelsAndPriorityOut]))),
     }),
     statusMapping: Type.Object(Object.fromEntries(STATUSES.map((s) => [s, Nullable(Type.String())]))),
+    statusResolution: Nullable(Type.String()),
     enabled: Type.Boolean(),
     hasWebhookSecret: Type.Boolean(),
     webhookUrl: Nullable(Type.String()),

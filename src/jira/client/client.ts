@@ -22,13 +22,17 @@ import type {
   CreatedIssue,
   JiraTransition,
   AdfDocument,
+  EntityProperty,
+  JiraComment,
   CreateIssueFields,
   JiraClient,
   JiraClientOptions,
   JiraErrorKind,
   JiraIssue,
   JiraIssueType,
+  JiraProject,
   JiraRequestInfo,
+  JiraResolution,
   SearchAllOptions,
   SearchJqlPage,
   SearchJqlParams,
@@ -39,6 +43,12 @@ const SEARCH_PAGE_SIZE = 100;
 const SEARCH_MAX_ISSUES = 1000;
 const ISSUE_TYPE_PAGE_SIZE = 50;
 const ISSUE_TYPE_MAX_PAGES = 20;
+const PROJECT_PAGE_SIZE = 50;
+const MAX_PROJECTS = 1000;
+const LABEL_PAGE_SIZE = 1000;
+const MAX_LABELS = 5000;
+const RESOLUTION_PAGE_SIZE = 50;
+const MAX_RESOLUTIONS = 1000;
 
 type Query = Record<string, string | number | undefined>;
 
@@ -293,6 +303,17 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     return out as BulkCreateResult[];
   }
 
+  /** Every page of a PageBean list, `pageSize` at a time, refusing to collect more than `max`. */
+  async function allPages<T>(operation: string, path: string, parse: (json: unknown) => N.Page<T>, pageSize: number, max: number, query: Query = {}): Promise<T[]> {
+    const out: T[] = [];
+    for (;;) {
+      const page = await call({ operation, method: 'GET', path, query: { ...query, startAt: out.length, maxResults: pageSize }, parse });
+      out.push(...page.values);
+      if (out.length > max) throw fail(operation, 'unexpected', 200, `Jira listed more than ${max} items; narrow the search`);
+      if (page.isLast || page.values.length === 0) return out;
+    }
+  }
+
   return {
     myself: () => call({ operation: 'myself', method: 'GET', path: '/rest/api/3/myself', parse: N.user }),
 
@@ -349,8 +370,35 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
     assignIssue: (idOrKey: string, accountId: string | null) =>
       call<void>({ operation: 'assignIssue', method: 'PUT', path: `${issuePath(idOrKey)}/assignee`, body: { accountId } }),
 
-    addComment: (idOrKey: string, body: AdfDocument) =>
-      call({ operation: 'addComment', method: 'POST', path: `${issuePath(idOrKey)}/comment`, body: { body }, parse: N.comment }),
+    addComment: (idOrKey: string, body: AdfDocument, options: { properties?: EntityProperty[] } = {}) =>
+      call({
+        operation: 'addComment',
+        method: 'POST',
+        path: `${issuePath(idOrKey)}/comment`,
+        body: options.properties && options.properties.length > 0 ? { body, properties: options.properties } : { body },
+        parse: N.comment,
+      }),
+
+    async listComments(idOrKey: string, options: { maxComments?: number } = {}): Promise<JiraComment[]> {
+      const max = options.maxComments ?? 5000;
+      const out: JiraComment[] = [];
+      while (out.length < max) {
+        const page = await call({ operation: 'listComments', method: 'GET', path: `${issuePath(idOrKey)}/comment`, query: { startAt: out.length, maxResults: 100 }, parse: N.commentPage });
+        out.push(...page.comments);
+        if (page.comments.length === 0 || (page.total !== null && out.length >= page.total)) break;
+      }
+      return out.slice(0, max);
+    },
+
+    async getCommentsWithProperties(ids: string[]): Promise<JiraComment[]> {
+      const out: JiraComment[] = [];
+      for (let i = 0; i < ids.length; i += 1000) {
+        const chunk = ids.slice(i, i + 1000).map((x) => Number(x));
+        const page = await call({ operation: 'getCommentsWithProperties', method: 'POST', path: '/rest/api/3/comment/list', query: { expand: 'properties', maxResults: 1000 }, body: { ids: chunk }, parse: N.commentPage });
+        out.push(...page.comments);
+      }
+      return out;
+    },
 
     updateComment: (idOrKey: string, commentId: string, body: AdfDocument) =>
       call({
@@ -406,6 +454,18 @@ export function createJiraClient(opts: JiraClientOptions): JiraClient {
         body: value,
       });
     },
+
+    searchProjects: (options: { query?: string; maxProjects?: number } = {}): Promise<JiraProject[]> =>
+      allPages('searchProjects', '/rest/api/3/project/search', N.projectPage, PROJECT_PAGE_SIZE, options.maxProjects ?? MAX_PROJECTS, { query: options.query, orderBy: 'key' }),
+
+    getProjectStatuses: (projectIdOrKey: string) =>
+      call({ operation: 'getProjectStatuses', method: 'GET', path: `/rest/api/3/project/${seg(projectIdOrKey)}/statuses`, parse: N.projectStatuses }),
+
+    getLabels: (options: { maxLabels?: number } = {}): Promise<string[]> =>
+      allPages('getLabels', '/rest/api/3/label', N.labelPage, LABEL_PAGE_SIZE, options.maxLabels ?? MAX_LABELS),
+
+    getResolutions: (): Promise<JiraResolution[]> =>
+      allPages('getResolutions', '/rest/api/3/resolution/search', N.resolutionPage, RESOLUTION_PAGE_SIZE, MAX_RESOLUTIONS),
 
     async close(): Promise<void> {
       if (closed) return;

@@ -6,7 +6,10 @@ import type {
   JiraComment,
   JiraIssue,
   JiraIssueType,
+  JiraIssueTypeStatuses,
   JiraPriority,
+  JiraProject,
+  JiraResolution,
   JiraStatus,
   JiraTransition,
   JiraUser,
@@ -139,9 +142,24 @@ export function transitions(v: unknown): JiraTransition[] {
   return arr(o.transitions, 'the transitions').map((t) => {
     const x = obj(t, 'a transition');
     const required: string[] = [];
+    const details: JiraTransition['requiredFieldDetails'] = [];
     if (x.fields !== null && typeof x.fields === 'object') {
       for (const [fieldId, meta] of Object.entries(x.fields as Obj)) {
-        if (meta !== null && typeof meta === 'object' && (meta as Obj).required === true) required.push(fieldId);
+        if (meta !== null && typeof meta === 'object' && (meta as Obj).required === true) {
+          required.push(fieldId);
+          const m = meta as Obj;
+          const allowed = Array.isArray(m.allowedValues) ? m.allowedValues : [];
+          details.push({
+            fieldId,
+            name: optStr(m.name) ?? fieldId,
+            allowedValues: allowed.flatMap((a) => {
+              if (a === null || typeof a !== 'object') return [];
+              const av = a as Obj;
+              const avId = typeof av.id === 'string' || typeof av.id === 'number' ? String(av.id) : null;
+              return avId === null ? [] : [{ id: avId, name: optStr(av.name) ?? optStr(av.value) ?? avId }];
+            }),
+          });
+        }
       }
     }
     return {
@@ -151,6 +169,7 @@ export function transitions(v: unknown): JiraTransition[] {
       hasScreen: x.hasScreen === true,
       isAvailable: x.isAvailable !== false,
       requiredFields: required,
+      requiredFieldDetails: details,
     };
   });
 }
@@ -169,7 +188,29 @@ export function comment(v: unknown): JiraComment {
     author: o.author === undefined || o.author === null ? null : user(o.author),
     created: optStr(o.created) ?? '',
     updated: optStr(o.updated) ?? '',
+    ...(Array.isArray(o.properties) ? { properties: entityProperties(o.properties) } : {}),
   };
+}
+
+function entityProperties(list: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const p of list) {
+    if (p !== null && typeof p === 'object' && typeof (p as Obj).key === 'string') out[(p as Obj).key as string] = (p as Obj).value;
+  }
+  return out;
+}
+
+export interface CommentPage {
+  comments: JiraComment[];
+  total: number | null;
+  isLast: boolean;
+}
+
+/** GET issue/{key}/comment (`comments`) or POST comment/list (`values`). */
+export function commentPage(v: unknown): CommentPage {
+  const o = obj(v, 'the comment page');
+  const list = Array.isArray(o.comments) ? o.comments : arr(o.values, 'the comments');
+  return { comments: list.map(comment), total: typeof o.total === 'number' ? o.total : null, isLast: o.isLast === true };
 }
 
 export function priorities(v: unknown): JiraPriority[] {
@@ -198,4 +239,47 @@ export function issueTypePage(v: unknown): IssueTypePage {
     startAt: typeof o.startAt === 'number' ? o.startAt : 0,
     total: typeof o.total === 'number' ? o.total : null,
   };
+}
+
+/** One page of a PageBean (project/search, label, resolution/search): its values and whether more follow. */
+export interface Page<T> {
+  values: T[];
+  isLast: boolean;
+}
+
+function pageOf<T>(v: unknown, what: string, item: (x: unknown) => T): Page<T> {
+  const o = obj(v, `the ${what} page`);
+  const values = arr(o.values, `the ${what} values`).map(item);
+  const startAt = typeof o.startAt === 'number' ? o.startAt : 0;
+  // isLast when Jira says so; else the total (when given) or an empty page decides.
+  const isLast = typeof o.isLast === 'boolean' ? o.isLast : typeof o.total === 'number' ? startAt + values.length >= o.total : values.length === 0;
+  return { values, isLast };
+}
+
+export function project(v: unknown): JiraProject {
+  const o = obj(v, 'a project');
+  return { id: id(o.id, 'a project id'), key: str(o.key, 'a project key'), name: optStr(o.name) ?? '' };
+}
+
+export const projectPage = (v: unknown): Page<JiraProject> => pageOf(v, 'project', project);
+
+export const labelPage = (v: unknown): Page<string> =>
+  pageOf(v, 'label', (l) => {
+    if (typeof l !== 'string') throw new ShapeError('a label is not a string');
+    return l;
+  });
+
+export function resolution(v: unknown): JiraResolution {
+  const o = obj(v, 'a resolution');
+  return { id: id(o.id, 'a resolution id'), name: optStr(o.name) ?? '', description: optStr(o.description) ?? '', isDefault: o.default === true };
+}
+
+export const resolutionPage = (v: unknown): Page<JiraResolution> => pageOf(v, 'resolution', resolution);
+
+/** GET project/{key}/statuses: IssueTypeWithStatus[]. */
+export function projectStatuses(v: unknown): JiraIssueTypeStatuses[] {
+  return arr(v, 'the project statuses').map((t) => {
+    const o = obj(t, 'an issue type with statuses');
+    return { issueTypeId: id(o.id, 'an issue type id'), issueTypeName: optStr(o.name) ?? '', statuses: arr(o.statuses, 'the statuses of an issue type').map(status) };
+  });
 }

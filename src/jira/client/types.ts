@@ -176,6 +176,8 @@ export interface JiraTransition {
   isAvailable: boolean;
   /** Field ids the transition screen requires (e.g. `resolution`). */
   requiredFields: string[];
+  /** The required fields with their names and the values the screen offers (e.g. resolutions). */
+  requiredFieldDetails: Array<{ fieldId: string; name: string; allowedValues: Array<{ id: string; name: string }> }>;
 }
 
 export interface JiraComment {
@@ -185,6 +187,14 @@ export interface JiraComment {
   author: JiraUser | null;
   created: string;
   updated: string;
+  /** The comment's entity properties by key, when they were asked for (`expand=properties`). */
+  properties?: Record<string, unknown>;
+}
+
+/** An entity property as Jira takes it on a comment create or update. */
+export interface EntityProperty {
+  key: string;
+  value: unknown;
 }
 
 export interface JiraPriority {
@@ -197,6 +207,27 @@ export interface JiraIssueType {
   id: string;
   name: string;
   subtask: boolean;
+}
+
+export interface JiraProject {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface JiraResolution {
+  id: string;
+  name: string;
+  description: string;
+  /** The site's default resolution (Jira has none until an admin sets one). */
+  isDefault: boolean;
+}
+
+/** The statuses one issue type of a project can be in (GET project/{key}/statuses). */
+export interface JiraIssueTypeStatuses {
+  issueTypeId: string;
+  issueTypeName: string;
+  statuses: JiraStatus[];
 }
 
 export interface AssignableUsersQuery {
@@ -233,7 +264,12 @@ export interface JiraClient {
   transitionIssue(idOrKey: string, transitionId: string, fields?: Record<string, unknown>): Promise<void>;
   /** null unassigns. */
   assignIssue(idOrKey: string, accountId: string | null): Promise<void>;
-  addComment(idOrKey: string, body: AdfDocument): Promise<JiraComment>;
+  /** Adds a comment; `properties` are stored with it as comment entity properties (one request). */
+  addComment(idOrKey: string, body: AdfDocument, options?: { properties?: EntityProperty[] }): Promise<JiraComment>;
+  /** Every comment of an issue (GET issue/{key}/comment, all pages up to `maxComments`, default 5000). */
+  listComments(idOrKey: string, options?: { maxComments?: number }): Promise<JiraComment[]>;
+  /** Comments by id with their entity properties (POST comment/list?expand=properties; at most 1000 ids a call). */
+  getCommentsWithProperties(ids: string[]): Promise<JiraComment[]>;
   updateComment(idOrKey: string, commentId: string, body: AdfDocument): Promise<JiraComment>;
   deleteComment(idOrKey: string, commentId: string): Promise<void>;
   findAssignableUsers(q: AssignableUsersQuery): Promise<JiraUser[]>;
@@ -241,6 +277,14 @@ export interface JiraClient {
   getPriorities(): Promise<JiraPriority[]>;
   getProjectIssueTypes(projectIdOrKey: string): Promise<JiraIssueType[]>;
   setIssueProperty(idOrKey: string, key: string, value: unknown): Promise<void>;
+  /** Projects the account can see (GET project/search, every page up to `maxProjects`, default 1000), by key. */
+  searchProjects(options?: { query?: string; maxProjects?: number }): Promise<JiraProject[]>;
+  /** Statuses per issue type of a project (GET project/{key}/statuses). */
+  getProjectStatuses(projectIdOrKey: string): Promise<JiraIssueTypeStatuses[]>;
+  /** Labels of the site (GET label, every page up to `maxLabels`, default 5000). Jira has no label search: filter the result. */
+  getLabels(options?: { maxLabels?: number }): Promise<string[]>;
+  /** Resolutions of the site (GET resolution/search, every page). */
+  getResolutions(): Promise<JiraResolution[]>;
   /** Closes the client's connection pool. Calls after close fail. */
   close(): Promise<void>;
 }

@@ -139,7 +139,7 @@ export function richText(r: RenderContext, doc: AdfDoc | null): unknown {
   return r.version === 3 ? doc : adfToWiki(doc);
 }
 
-export function commentJson(r: RenderContext, issue: Issue, c: Comment, opts: { renderedBody?: boolean } = {}): Record<string, unknown> {
+export function commentJson(r: RenderContext, issue: Issue, c: Comment, opts: { renderedBody?: boolean; properties?: boolean } = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {
     self: `${api(r)}/issue/${issue.id}/comment/${c.id}`,
     id: c.id,
@@ -152,6 +152,7 @@ export function commentJson(r: RenderContext, issue: Issue, c: Comment, opts: { 
     jsdPublic: true,
   };
   if (c.visibility) out.visibility = c.visibility;
+  if (opts.properties) out.properties = [...c.properties].map(([key, value]) => ({ key, value }));
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { insertRow } from '../precompiled.js';
 import { sql } from 'kysely';
 import type { AlertsTable } from '../schema.js';
 import type { Db } from './users.js';
@@ -48,8 +49,11 @@ export function fromAlert(a: Alert): AlertsTable {
   };
 }
 
+const insertAlertRow = insertRow('alerts');
+const insertChangeRow = insertRow('alert_changes');
+
 export async function insertAlert(db: Db, a: Alert): Promise<void> {
-  await db.insertInto('alerts').values(fromAlert(a)).execute();
+  await insertAlertRow(db, fromAlert(a));
 }
 
 export async function findAlert(db: Db, id: string): Promise<Alert | undefined> {
@@ -120,9 +124,7 @@ export async function queryAlerts(db: Db, q: AlertQuery): Promise<Alert[]> {
 }
 
 export async function insertChange(db: Db, c: Omit<AlertChange, 'id'>): Promise<void> {
-  await db
-    .insertInto('alert_changes')
-    .values({
+  await insertChangeRow(db, {
       alert_id: c.alertId,
       kind: c.kind,
       field: c.field,
@@ -133,8 +135,7 @@ export async function insertChange(db: Db, c: Omit<AlertChange, 'id'>): Promise<
       actor_name: c.actor.name,
       origin: c.origin,
       created_at: c.at,
-    })
-    .execute();
+    });
 }
 
 export async function listChanges(db: Db, alertId: string): Promise<AlertChange[]> {

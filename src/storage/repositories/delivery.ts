@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import type { Dialect } from '../db.js';
-import type { DeliveryJobsTable } from '../schema.js';
+import type { AlertsTable, DeliveryJobsTable } from '../schema.js';
 import type { Db } from './users.js';
+import { byColumns, insertRow, precompiled } from '../precompiled.js';
 import { toAlert } from './alerts.js';
 import type { Alert } from '../../alerts/alert.js';
-import { OPEN_STATES, type PayloadOf, type AlertLink, type DeliveryAttempt, type DeliveryJob, type JobKind, type JobState, type Lane } from '../../delivery/job.js';
+import { OPEN_STATES, SYNC_JOB_KINDS, type PayloadOf, type AlertLink, type DeliveryAttempt, type DeliveryJob, type JobKind, type JobState, type Lane } from '../../delivery/job.js';
 
 export function toJob(r: DeliveryJobsTable): DeliveryJob {
   return <DeliveryJob>{
@@ -45,9 +46,7 @@ export async function enqueueJob<K extends JobKind>(
   db: Db,
   j: { id: string; alertId: string; destinationId: string; siteHost: string; kind: K; lane: Lane; payload: PayloadOf[K]; nextRunAt: number; now: number; lookFirst?: boolean },
 ): Promise<void> {
-  await db
-    .insertInto('delivery_jobs')
-    .values({
+  await insertJobRow(db, {
       id: j.id,
       seq: nextSeq(j.now),
       alert_id: j.alertId,
@@ -71,46 +70,125 @@ export async function enqueueJob<K extends JobKind>(
       result: null,
       created_at: j.now,
       updated_at: j.now,
-    })
-    .execute();
+    });
+}
+
+const insertJobRow = insertRow('delivery_jobs');
+const insertAttemptRow = insertRow('delivery_attempts');
+
+export interface ClaimOptions {
+  owner: string;
+  now: number;
+  leaseMs: number;
+  /** How many jobs of each lane to claim at most (0: none of that lane). */
+  priority: number;
+  normal: number;
+  /** Running jobs whose lease expired (their worker died or stalled) instead of due pending ones. */
+  expired: boolean;
+  /** A job this process is still running is never taken over by this process: its run goes on. */
+  exclude?: string[];
+}
+
+/** What a claimed batch needs before it runs: its alerts, their links on the jobs' destinations, the destinations' versions. */
+export interface BatchRows {
+  alerts: Map<string, Alert>;
+  links: Map<string, AlertLink>;
+  destinationVersions: Map<string, number>;
+}
+
+/** The pieces of the claim statement (claimBatch): the lanes asked for, each lane's due jobs, their union, the claim's SET. */
+function claimParts(dialect: Dialect, o: ClaimOptions) {
+  const lanes = (['priority', 'normal'] as const).filter((l) => o[l] > 0);
+  const noEarlier = sql`not exists (
+        select 1 from delivery_jobs e
+        where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in (${sql.join(OPEN_STATES)})
+          and not (e.kind = 'sweep_duplicates' and j.kind in (${sql.join([...SYNC_JOB_KINDS])})))`;
+  // (A sync job does not wait for its alert's duplicate sweep, scheduled minutes after the create:
+  // the issue it changes is linked already.)
+  const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
+  const notMine = o.exclude && o.exclude.length > 0 ? sql`and j.id not in (${sql.join(o.exclude)})` : sql``;
+  const laneDue = (lane: Lane) =>
+    o.expired
+      ? sql`select j.id from delivery_jobs j where j.state = 'running' and j.lease_until < ${o.now} and j.lane = ${lane} ${notMine} and ${noEarlier} order by j.lease_until limit ${o[lane]} ${lock}`
+      : sql`select j.id from delivery_jobs j where j.lane = ${lane} and j.state = 'pending' and j.next_run_at <= ${o.now} and ${noEarlier} order by j.next_run_at, j.seq limit ${o[lane]} ${lock}`;
+  // Each lane's lookup keeps its own limit and index order (PostgreSQL: each in its own CTE, as a
+  // locking clause may not stand in a UNION).
+  const due = sql.join(lanes.map((l) => (dialect === 'postgres' ? sql`select id from ${sql.ref('due_' + l)}` : sql`select id from (${laneDue(l)})`)), sql` union all `);
+  const set = sql`state = 'running', lease_owner = ${o.owner}, lease_until = ${o.now + o.leaseMs}, fence = fence + 1, updated_at = ${o.now}`;
+  return { lanes, laneDue, due, set };
 }
 
 /**
- * Claims due jobs of one lane: pending ones whose time has come or, with `expired`, running ones
- * whose lease expired (their worker died or stalled). A job is never claimed while an earlier job
- * for the same alert and destination is still pending or running. Each claim bumps the fence, so a
- * worker that lost its lease cannot commit over the new owner. Both lookups walk an index in order
- * (0004-claim-indexes), so a claim costs the same with 10 or 100,000 jobs waiting.
+ * SQLite's claim: marks the due jobs running and returns them. The state re-check is written
+ * `+state`, so that SQLite's planner finds the ids by key instead of walking the state index over
+ * every pending job (a query-plan test holds this); null when no lane is asked for.
  */
-export async function claimJobs(
-  db: Db,
-  dialect: Dialect,
-  o: { owner: string; now: number; leaseMs: number; limit: number; lane: Lane; expired: boolean; exclude?: string[] },
-): Promise<DeliveryJob[]> {
-  if (o.limit <= 0) return [];
-  const noEarlier = sql`not exists (
-        select 1 from delivery_jobs e
-        where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in (${sql.join(OPEN_STATES)}))`;
-  const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
-  // A job this process is still running is never taken over by this process: its run goes on.
-  const notMine = o.exclude && o.exclude.length > 0 ? sql`and j.id not in (${sql.join(o.exclude)})` : sql``;
-  const due = o.expired
-    ? sql`select j.id from delivery_jobs j where j.state = 'running' and j.lease_until < ${o.now} and j.lane = ${o.lane} ${notMine} and ${noEarlier} order by j.lease_until limit ${o.limit} ${lock}`
-    : sql`select j.id from delivery_jobs j where j.lane = ${o.lane} and j.state = 'pending' and j.next_run_at <= ${o.now} and ${noEarlier} order by j.next_run_at, j.seq limit ${o.limit} ${lock}`;
-  const set = sql`state = 'running', lease_owner = ${o.owner}, lease_until = ${o.now + o.leaseMs}, fence = fence + 1, updated_at = ${o.now}`;
+export function sqliteClaimUpdate(o: ClaimOptions) {
+  const { lanes, due, set } = claimParts('sqlite', o);
+  if (lanes.length === 0) return null;
+  const was = o.expired ? sql`+state = 'running' and +lease_until < ${o.now}` : sql`+state = 'pending'`;
+  return sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${due}) and ${was} returning *`;
+}
+
+/**
+ * Claims due jobs of both lanes in one statement: pending ones whose time has come or, with
+ * `expired`, running ones whose lease expired. A job is never claimed while an earlier job for the
+ * same alert and destination is still pending or running. Each claim bumps the fence, so a worker
+ * that lost its lease cannot commit over the new owner. Each lane's lookup walks an index in order
+ * (0004-claim-indexes), so a claim costs the same with 10 or 100,000 jobs waiting.
+ * The claimed jobs come with the rows they need (`BatchRows`): on PostgreSQL in the same statement,
+ * on SQLite (whose RETURNING cannot join) in one more query. Jobs are ordered priority lane first,
+ * then by due time and sequence.
+ */
+export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Promise<{ jobs: DeliveryJob[]; rows: BatchRows | null }> {
+  const empty = { jobs: [], rows: { alerts: new Map(), links: new Map(), destinationVersions: new Map() } };
+  const { lanes, laneDue, due, set } = claimParts(dialect, o);
+  if (lanes.length === 0) return empty;
+  const extra = sql`to_jsonb(a) as alert_row, l.issue_id as link_issue_id, l.issue_key as link_issue_key, l.issue_url as link_issue_url, l.created_at as link_created_at, d.updated_at as destination_version`;
+  const joins = (j: string) =>
+    sql`left join alerts a on a.id = ${sql.ref(j + '.alert_id')} and ${sql.ref(j + '.kind')} <> 'test_issue'
+      left join alert_links l on l.alert_id = ${sql.ref(j + '.alert_id')} and l.destination_id = ${sql.ref(j + '.destination_id')}
+      left join destinations d on d.id = ${sql.ref(j + '.destination_id')}`;
+  type Row = DeliveryJobsTable & { alert_row?: AlertsTable | null; link_issue_id: string | null; link_issue_key: string | null; link_issue_url: string | null; link_created_at: number | null; destination_version: number | null };
+  let rows: Row[];
   if (dialect === 'postgres') {
-    const r = await sql<DeliveryJobsTable>`
-      with due as (${due})
-      update delivery_jobs set ${set} from due where delivery_jobs.id = due.id returning delivery_jobs.*`.execute(db);
-    return r.rows.map(toJob);
+    rows = (
+      await sql<Row>`
+      with ${sql.join(lanes.map((l) => sql`${sql.ref('due_' + l)} as (${laneDue(l)})`))},
+      due as (${due}),
+      claimed as (update delivery_jobs set ${set} from due where delivery_jobs.id = due.id returning delivery_jobs.*)
+      select c.*, ${extra} from claimed c ${joins('c')}`.execute(db)
+    ).rows;
+  } else {
+    // SQLite: one process, one claimer. The update re-checks the state it selected on, so a job
+    // changed in between (replayed, cancelled) is simply not claimed; no transaction is needed.
+    const claimed = (await sqliteClaimUpdate(o)!.execute(db)).rows;
+    if (claimed.length === 0) return empty;
+    // If this read fails the jobs are claimed all the same: each then reads its own rows (rows: null).
+    const read = await sql<Row & { job_id: string }>`
+      select j.id as job_id, a.*, l.issue_id as link_issue_id, l.issue_key as link_issue_key, l.issue_url as link_issue_url, l.created_at as link_created_at, d.updated_at as destination_version
+      from delivery_jobs j ${joins('j')} where j.id in (${sql.join(claimed.map((c) => c.id))})`
+      .execute(db)
+      .catch(() => null);
+    if (!read) return { jobs: claimed.map(toJob), rows: null };
+    const withRows = read.rows;
+    const byJob = new Map(withRows.map((r) => [r.job_id, r]));
+    rows = claimed.map((c) => {
+      const r = byJob.get(c.id);
+      const alert = r && r.id !== null ? (r as unknown as AlertsTable) : null;
+      return { ...c, alert_row: alert, link_issue_id: r?.link_issue_id ?? null, link_issue_key: r?.link_issue_key ?? null, link_issue_url: r?.link_issue_url ?? null, link_created_at: r?.link_created_at ?? null, destination_version: r?.destination_version ?? null };
+    });
   }
-  // SQLite: one process, one claimer. The update re-checks the state it selected on, so a job
-  // changed in between (replayed, cancelled) is simply not claimed; no transaction is needed.
-  const ids = (await sql<{ id: string }>`${due}`.execute(db)).rows.map((r) => r.id);
-  if (ids.length === 0) return [];
-  const was = o.expired ? sql`state = 'running' and lease_until < ${o.now}` : sql`state = 'pending'`;
-  const r = await sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${sql.join(ids)}) and ${was} returning *`.execute(db);
-  return r.rows.map(toJob);
+  const jobs = rows.map(toJob).sort((a, b) => (a.lane === b.lane ? a.nextRunAt - b.nextRunAt || a.seq - b.seq : a.lane === 'priority' ? -1 : 1));
+  const out: BatchRows = { alerts: new Map(), links: new Map(), destinationVersions: new Map() };
+  for (const r of rows) {
+    if (r.alert_row) out.alerts.set(r.alert_id, toAlert(r.alert_row));
+    if (r.link_issue_id !== null) {
+      out.links.set(linkKey(r.alert_id, r.destination_id), { alertId: r.alert_id, destinationId: r.destination_id, issueId: r.link_issue_id, issueKey: r.link_issue_key as string, issueUrl: r.link_issue_url as string, createdAt: Number(r.link_created_at) });
+    }
+    if (r.destination_version !== null) out.destinationVersions.set(r.destination_id, Number(r.destination_version));
+  }
+  return { jobs, rows: out };
 }
 
 /** Extends the lease if this worker still holds it (same fence); false = lost, stop now. */
@@ -121,9 +199,23 @@ export async function renewLease(db: Db, id: string, fence: number, until: numbe
 
 /** Fenced update of a running job; false when another worker owns it now. */
 export async function updateRunningJob(db: Db, id: string, fence: number, set: Partial<DeliveryJobsTable>): Promise<boolean> {
-  const r = await db.updateTable('delivery_jobs').set(set).where('id', '=', id).where('fence', '=', fence).where('state', '=', 'running').executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  const row = set as Record<string, unknown>;
+  const { columns, run } = updateRunningBy(row);
+  const r = await run(db, ...columns.map((c) => row[c]), id, fence);
+  return Number(r.numAffectedRows) === 1;
 }
+
+// The fenced update runs for every mark and completion: compiled once per set of columns.
+const updateRunningBy = byColumns((columns) =>
+  precompiled(columns.length + 2, (db, ...a) =>
+    db
+      .updateTable('delivery_jobs')
+      .set(Object.fromEntries(columns.map((c, i) => [c, a[i]])) as Partial<DeliveryJobsTable>)
+      .where('id', '=', a[columns.length] as string)
+      .where('fence', '=', a[columns.length + 1] as number)
+      .where('state', '=', 'running'),
+  ),
+);
 
 export async function findJob(db: Db, id: string): Promise<DeliveryJob | undefined> {
   const r = await db.selectFrom('delivery_jobs').selectAll().where('id', '=', id).executeTakeFirst();
@@ -225,9 +317,7 @@ export async function countJobsByState(db: Db, destinationId?: string): Promise<
 }
 
 export async function insertAttempt(db: Db, a: Omit<DeliveryAttempt, 'id'>): Promise<void> {
-  await db
-    .insertInto('delivery_attempts')
-    .values({
+  await insertAttemptRow(db, {
       job_id: a.jobId,
       alert_id: a.alertId,
       destination_id: a.destinationId,
@@ -239,8 +329,7 @@ export async function insertAttempt(db: Db, a: Omit<DeliveryAttempt, 'id'>): Pro
       http_status: a.httpStatus,
       issue_key: a.issueKey,
       error: a.error,
-    })
-    .execute();
+    });
 }
 
 export async function listAttempts(db: Db, by: { alertId?: string; destinationId?: string; jobId?: string; limit: number }): Promise<DeliveryAttempt[]> {
@@ -277,34 +366,14 @@ export async function listLinks(db: Db, alertId: string): Promise<AlertLink[]> {
 
 /** Inserts the link unless one exists; returns the link that holds. */
 export async function insertLink(db: Db, l: AlertLink): Promise<void> {
-  await db
-    .insertInto('alert_links')
-    .values({ alert_id: l.alertId, destination_id: l.destinationId, issue_id: l.issueId, issue_key: l.issueKey, issue_url: l.issueUrl, created_at: l.createdAt, updated_at: l.createdAt })
-    .onConflict((oc) => oc.columns(['alert_id', 'destination_id']).doNothing())
-    .execute();
+  await insertLinkStatement(db, l.alertId, l.destinationId, l.issueId, l.issueKey, l.issueUrl, l.createdAt);
 }
 
-/**
- * What a batch of claimed jobs needs before it runs, in three queries instead of three per job: the
- * alerts, the links that exist for their alert and destination, and their destinations' versions.
- */
-export async function loadForJobs(
-  db: Db,
-  jobs: Array<{ alertId: string; destinationId: string; kind: JobKind }>,
-): Promise<{ alerts: Map<string, Alert>; links: Map<string, AlertLink>; destinationVersions: Map<string, number> }> {
-  const alertIds = [...new Set(jobs.filter((j) => j.kind !== 'test_issue').map((j) => j.alertId))];
-  const destinationIds = [...new Set(jobs.map((j) => j.destinationId))];
-  const [alertRows, linkRows, destRows] = await Promise.all([
-    alertIds.length ? db.selectFrom('alerts').selectAll().where('id', 'in', alertIds).execute() : [],
-    alertIds.length ? db.selectFrom('alert_links').selectAll().where('alert_id', 'in', alertIds).execute() : [],
-    destinationIds.length ? db.selectFrom('destinations').select(['id', 'updated_at']).where('id', 'in', destinationIds).execute() : [],
-  ]);
-  const destinationVersions = new Map(destRows.map((r) => [r.id, Number(r.updated_at)]));
-  const alerts = new Map(alertRows.map((r) => [r.id, toAlert(r)]));
-  const links = new Map(
-    linkRows.map((r) => [linkKey(r.alert_id, r.destination_id), { alertId: r.alert_id, destinationId: r.destination_id, issueId: r.issue_id, issueKey: r.issue_key, issueUrl: r.issue_url, createdAt: Number(r.created_at) }]),
-  );
-  return { alerts, links, destinationVersions };
-}
+const insertLinkStatement = precompiled(6, (db, alertId, destinationId, issueId, issueKey, issueUrl, at) =>
+  db
+    .insertInto('alert_links')
+    .values({ alert_id: alertId as string, destination_id: destinationId as string, issue_id: issueId as string, issue_key: issueKey as string, issue_url: issueUrl as string, created_at: at as number, updated_at: at as number })
+    .onConflict((oc) => oc.columns(['alert_id', 'destination_id']).doNothing()),
+);
 
 export const linkKey = (alertId: string, destinationId: string): string => `${alertId} ${destinationId}`;

@@ -105,6 +105,15 @@ export function registerMetaRoutes(router: Router, emu: Emulator): void {
   });
   both(router, 'GET', '/issuetype', (ctx) => json(200, [...store.issueTypes.values()].map((t) => issueTypeJson(ctx.render, t))));
   both(router, 'GET', '/resolution', (ctx) => json(200, [...store.resolutions.values()].map((r) => resolutionJson(ctx.render, r))));
+  // The paged successor of GET /resolution (deprecated): PageBeanResolutionJsonBean, `default`
+  // marking the site's default resolution (none is set on a new Jira site, nor in the emulator).
+  both(router, 'GET', '/resolution/search', (ctx) => {
+    const ids = ctx.query.getAll('id');
+    const onlyDefault = ctx.query.get('onlyDefault') === 'true';
+    const all = onlyDefault ? [] : [...store.resolutions.values()].filter((r) => ids.length === 0 || ids.includes(r.id));
+    const pg = page(ctx, all);
+    return json(200, { self: `${ctx.render.base}${ctx.path}`, ...pg, values: pg.values.map((r) => ({ ...resolutionJson(ctx.render, r), default: false })) });
+  });
   both(router, 'GET', '/label', (ctx) => {
     const pg = page(ctx, store.allLabels(), 1000);
     return json(200, { self: `${ctx.render.base}${ctx.path}`, ...pg });

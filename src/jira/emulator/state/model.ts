@@ -111,6 +111,8 @@ export interface Comment {
   created: Date;
   updated: Date;
   visibility: { type: string; value: string; identifier?: string } | null;
+  /** Comment entity properties (set on create/update with `properties`, or by the property endpoints). */
+  properties: Map<string, unknown>;
 }
 
 export interface ChangeItem {

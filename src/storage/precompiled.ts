@@ -1,0 +1,76 @@
+// Statements on the delivery hot path are built and compiled by Kysely once per dialect, then run
+// again with new values: building and compiling a query costs about as much as running a small one
+// on SQLite (issue #8, "cost per issue"). The query is built with a placeholder for each argument;
+// the compiled statement keeps, for each of its parameters, either the argument it stands for or a
+// constant of the query (a literal state, say). The SQL text is the one Kysely made, so both
+// dialects get their own placeholders and quoting.
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database>;
+
+/** Stands for argument `i` while the query is built (never a value a caller could pass). */
+const placeholder = (i: number): string => `\u0000arg:${i}\u0000`;
+
+interface Template {
+  compiled: CompiledQuery;
+  /** For each parameter: the index of the argument, or `{ value }` for a constant of the query. */
+  slots: Array<number | { value: unknown }>;
+}
+
+/**
+ * A statement compiled once per dialect: `build(db, ...args)` gets a placeholder for each argument
+ * and must use each only as a value (never as a column name or in JavaScript logic); the returned
+ * function runs the statement with real arguments, on `db` or a transaction of it.
+ */
+export function precompiled<A extends unknown[]>(arity: A['length'], build: (db: Db, ...args: unknown[]) => Compilable<unknown>): (db: Db, ...args: A) => Promise<QueryResult<unknown>> {
+  // Keyed by the dialect adapter: a Kysely instance and its transactions share it.
+  const templates = new WeakMap<object, Template>();
+  return (db, ...args) => {
+    const executor = db.getExecutor();
+    let t = templates.get(executor.adapter);
+    if (!t) {
+      const names = Array.from({ length: arity }, (_, i) => placeholder(i));
+      const compiled = build(db, ...names).compile();
+      const slots = compiled.parameters.map((p) => {
+        const i = typeof p === 'string' ? names.indexOf(p) : -1;
+        return i >= 0 ? i : { value: p };
+      });
+      if (slots.filter((s) => typeof s === 'number').length < arity) throw new Error('precompiled: an argument is not used as a value in the query');
+      t = { compiled, slots };
+      templates.set(executor.adapter, t);
+    }
+    const parameters = t.slots.map((s) => (typeof s === 'number' ? args[s] : s.value));
+    return db.executeQuery({ ...t.compiled, parameters });
+  };
+}
+
+/**
+ * For statements whose shape is the set of columns a caller passes (`set`, `values`): one
+ * precompiled statement per list of columns, made on first use (a bounded number: the shapes are
+ * those the code writes).
+ */
+export function byColumns<R>(make: (columns: string[]) => R, max = 200): (row: Record<string, unknown>) => { columns: string[]; run: R } {
+  const cache = new Map<string, { columns: string[]; run: R }>();
+  return (row) => {
+    const columns = Object.keys(row).filter((k) => row[k] !== undefined);
+    const key = columns.join(',');
+    let hit = cache.get(key);
+    if (!hit) {
+      if (cache.size >= max) cache.clear();
+      hit = { columns, run: make(columns) };
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+}
+
+/** `insert into <table> (<the row's columns>) values (…)`, compiled once per list of columns. */
+export function insertRow<T extends keyof Database & string>(table: T): (db: Db, row: object) => Promise<QueryResult<unknown>> {
+  const by = byColumns((columns) => precompiled(columns.length, (db, ...a) => db.insertInto(table).values(Object.fromEntries(columns.map((c, i) => [c, a[i]])) as never)));
+  return (db, row) => {
+    const r = row as Record<string, unknown>;
+    const { columns, run } = by(r);
+    return run(db, ...columns.map((c) => r[c]));
+  };
+}

@@ -1,0 +1,101 @@
+// The Jira webhook inbox (migration 0010): verified deliveries stored before they are answered.
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { Db } from './users.js';
+import { isUniqueViolation } from './destinations.js';
+
+export interface JiraWebhookInboxTable {
+  id: number | string;
+  destination_id: string;
+  delivery_id: string | null;
+  content_hash: string;
+  received_at: number;
+  event_name: string | null;
+  issue_id: string | null;
+  issue_key: string | null;
+  auth: string;
+  state: string;
+  reason: string | null;
+  payload: string;
+}
+
+type InboxDb = Kysely<Database & { jira_webhook_inbox: Omit<JiraWebhookInboxTable, 'id'> & { id?: number | string } }>;
+const ib = (db: Db) => db as unknown as InboxDb;
+
+export type InboxState = 'pending' | 'ignored';
+
+export interface NewInboxEvent {
+  destinationId: string;
+  deliveryId: string | null;
+  contentHash: string;
+  receivedAt: number;
+  eventName: string | null;
+  issueId: string | null;
+  issueKey: string | null;
+  /** How the delivery proved itself: 'signature' or 'bearer' (never the secret). */
+  auth: 'signature' | 'bearer';
+  state: InboxState;
+  reason: string | null;
+  payload: string;
+}
+
+export interface InboxEvent extends NewInboxEvent {
+  id: string;
+}
+
+/** Stores the event; 'duplicate' when this destination already holds the same delivery id or body. */
+export async function insertInboxEvent(db: Db, e: NewInboxEvent): Promise<'stored' | 'duplicate'> {
+  try {
+    await ib(db)
+      .insertInto('jira_webhook_inbox')
+      .values({
+        destination_id: e.destinationId,
+        delivery_id: e.deliveryId,
+        content_hash: e.contentHash,
+        received_at: e.receivedAt,
+        event_name: e.eventName,
+        issue_id: e.issueId,
+        issue_key: e.issueKey,
+        auth: e.auth,
+        state: e.state,
+        reason: e.reason,
+        payload: e.payload,
+      })
+      .execute();
+    return 'stored';
+  } catch (err) {
+    if (isUniqueViolation(err)) return 'duplicate';
+    throw err;
+  }
+}
+
+export async function listInboxEvents(db: Db, destinationId: string): Promise<InboxEvent[]> {
+  const rows = await ib(db).selectFrom('jira_webhook_inbox').selectAll().where('destination_id', '=', destinationId).orderBy('id').execute();
+  return rows.map((r) => ({
+    id: String(r.id),
+    destinationId: r.destination_id,
+    deliveryId: r.delivery_id,
+    contentHash: r.content_hash,
+    receivedAt: Number(r.received_at),
+    eventName: r.event_name,
+    issueId: r.issue_id,
+    issueKey: r.issue_key,
+    auth: r.auth as 'signature' | 'bearer',
+    state: r.state as InboxState,
+    reason: r.reason,
+    payload: r.payload,
+  }));
+}
+
+/** Whether alertsync created this issue for this destination (an alert link names it by id or key). */
+export async function isLinkedIssue(db: Db, destinationId: string, issueId: string | null, issueKey: string | null): Promise<boolean> {
+  if (issueId === null && issueKey === null) return false;
+  let q = ib(db).selectFrom('alert_links').select('alert_id').where('destination_id', '=', destinationId);
+  q = q.where((eb) => {
+    const ors = [];
+    if (issueId !== null) ors.push(eb('issue_id', '=', issueId));
+    if (issueKey !== null) ors.push(eb('issue_key', '=', issueKey));
+    return eb.or(ors);
+  });
+  return (await q.limit(1).executeTakeFirst()) !== undefined;
+}
