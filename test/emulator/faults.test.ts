@@ -241,8 +241,19 @@ describe('search lag', () => {
       conclusive = true;
       assert.deepEqual(oldHit, [`edited${round}`]);
       assert.deepEqual(newHit, []);
-      await new Promise((r) => setTimeout(r, Math.max(0, lag - (Date.now() - before)) + 100));
-      assert.deepEqual(await search(`labels = new${round}`), [`edited${round}`]);
+      // The edit becomes searchable at (its write time) + lag; its write time is after `before` by
+      // however long a loaded machine took to handle it, so poll (bounded) instead of one sleep.
+      await new Promise((r) => setTimeout(r, Math.max(0, lag - (Date.now() - before))));
+      let newer: string[] = [];
+      while (newer.length === 0) {
+        newer = await search(`labels = new${round}`);
+        if (newer.length === 0) {
+          assert.ok(Date.now() - before < lag + 10_000, 'the edit never became searchable');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      assert.ok(Date.now() - before >= lag, 'not searchable before the lag');
+      assert.deepEqual(newer, [`edited${round}`]);
       assert.deepEqual(await search(`labels = old${round}`), []);
     }
     assert.ok(conclusive, 'no round answered within the lag');
