@@ -1,6 +1,7 @@
 // One-way sync's own rows: alert comment → Jira comment per destination, and what alertsync last
 // wrote to each linked issue's fields (migration 0008-sync).
 import type { Db } from './users.js';
+import { OPEN_STATES, type JobKind } from '../../delivery/job.js';
 
 export async function findCommentLink(db: Db, destinationId: string, commentId: string): Promise<string | null> {
   const r = await db.selectFrom('sync_comment_links').select('jira_comment_id').where('destination_id', '=', destinationId).where('comment_id', '=', commentId).executeTakeFirst();
@@ -33,15 +34,15 @@ export async function findWritten(db: Db, alertId: string, destinationId: string
 }
 
 /** A newer open job of the same kind for this alert and destination exists (it supersedes this one). */
-export async function hasNewerOpenJob(db: Db, j: { alertId: string; destinationId: string; kind: string; seq: number }): Promise<boolean> {
+export async function hasNewerOpenJob(db: Db, j: { alertId: string; destinationId: string; kind: JobKind; seq: number }): Promise<boolean> {
   const r = await db
     .selectFrom('delivery_jobs')
     .select('id')
     .where('alert_id', '=', j.alertId)
     .where('destination_id', '=', j.destinationId)
-    .where('kind', '=', j.kind as never)
+    .where('kind', '=', j.kind)
     .where('seq', '>', j.seq)
-    .where('state', 'in', ['pending', 'running', 'blocked', 'paused'])
+    .where('state', 'in', OPEN_STATES)
     .executeTakeFirst();
   return r !== undefined;
 }
