@@ -129,6 +129,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
         access.noteError(id, message);
       },
       lockJob: createJobLock(storage.db, storage.dialect),
+      alerts,
       onJobFinished: jiraMetrics.onJobFinished,
       listen: config.databaseUrl ? (onWork) => listenForWork(config.databaseUrl!, logger.child({ component: 'worker' }), onWork) : undefined,
     });
@@ -136,7 +137,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     alerts.onEvent(delivery.onAlertEvent);
     alerts.onCommitted(delivery.onAlertsCommitted);
     destinations.onChange(delivery.onDestinationChanged);
-    const inbox = new JiraInboxService({ db: storage.db, clock });
+    const inbox = new JiraInboxService({ db: storage.db, clock, wake: () => worker.wake(), notify: storage.dialect === 'postgres' });
     const app = await buildApp({
       logger,
       storage,

@@ -187,7 +187,8 @@ export class AlertsService {
     });
   }
 
-  async addComment(actor: Actor, origin: Origin, alertId: string, body: string): Promise<Comment> {
+  /** `within` runs in the comment's transaction (two-way sync records the Jira comment it came from). */
+  async addComment(actor: Actor, origin: Origin, alertId: string, body: string, within?: (tx: Db, comment: Comment) => Promise<void>): Promise<Comment> {
     checkCommentBody(body);
     return this.#change(async (tx) => {
       const alert = await this.#load(tx, alertId);
@@ -196,6 +197,7 @@ export class AlertsService {
       await repo.insertComment(tx, comment);
       await repo.insertChange(tx, { alertId, kind: 'comment_added', field: 'comment', from: null, to: { id: comment.id }, actor, origin, at: now });
       await this.#emit(tx, { kind: 'comment_added', actor, origin, at: now, alert, comment });
+      if (within) await within(tx, comment);
       return comment;
     });
   }

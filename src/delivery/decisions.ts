@@ -132,7 +132,7 @@ export function worthClaiming(concurrency: number, inflightNormal: number): bool
   return concurrency - inflightNormal >= Math.max(1, Math.floor(concurrency / 4));
 }
 
-/** The one-way sync job kinds (issue #11). */
+/** The sync job kinds: one-way (issue #11) and the two-way apply (issue #12). */
 export function isSyncKind(kind: JobKind): boolean {
-  return kind === 'sync_status' || kind === 'sync_assignee' || kind === 'sync_comment';
+  return kind === 'sync_status' || kind === 'sync_assignee' || kind === 'sync_comment' || kind === 'apply_jira_event';
 }

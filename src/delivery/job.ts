@@ -1,7 +1,12 @@
 // Delivery jobs: what the outbox holds and the worker runs.
-export const JOB_KINDS = ['create_issue', 'test_issue', 'sweep_duplicates', 'sync_status', 'sync_assignee', 'sync_comment'] as const;
-/** One-way sync (issue #11): a change of a linked alert carried to its Jira issue. */
-export const SYNC_JOB_KINDS = ['sync_status', 'sync_assignee', 'sync_comment'] as const;
+export const JOB_KINDS = ['create_issue', 'test_issue', 'sweep_duplicates', 'sync_status', 'sync_assignee', 'sync_comment', 'apply_jira_event'] as const;
+/**
+ * Sync jobs of a linked alert: one-way (issue #11, a change of the alert carried to its Jira issue)
+ * and two-way (issue #12, `apply_jira_event`: a Jira webhook event from the inbox applied to the
+ * alert). They do not wait for a duplicate sweep; they wait for every other earlier job of their
+ * alert and destination, so inbound and outbound changes of one link never run side by side.
+ */
+export const SYNC_JOB_KINDS = ['sync_status', 'sync_assignee', 'sync_comment', 'apply_jira_event'] as const;
 /** The kinds a destination's queue holds: paused with it, blocked with it. */
 export const QUEUE_KINDS: JobKind[] = ['create_issue', 'sweep_duplicates', ...SYNC_JOB_KINDS];
 export type JobKind = (typeof JOB_KINDS)[number];
@@ -43,6 +48,10 @@ export interface SyncCommentPayload {
   commentId: string;
   by: string;
 }
+/** A verified Jira webhook event (row `inboxId` of jira_webhook_inbox) or a reconciler finding. */
+export interface ApplyJiraEventPayload {
+  inboxId: string;
+}
 export interface PayloadOf {
   create_issue: CreateIssuePayload;
   test_issue: TestIssuePayload;
@@ -50,6 +59,7 @@ export interface PayloadOf {
   sync_status: SyncStatusPayload;
   sync_assignee: SyncAssigneePayload;
   sync_comment: SyncCommentPayload;
+  apply_jira_event: ApplyJiraEventPayload;
 }
 /** @deprecated name kept for readers of older code: the test alert's payload. */
 export type TestAlertPayload = TestIssuePayload;

@@ -29,6 +29,8 @@ import { createIssueHandler } from './handlers/create-issue.js';
 import { testIssueHandler } from './handlers/test-issue.js';
 import { sweepDuplicatesHandler } from './handlers/sweep-duplicates.js';
 import { syncAssigneeHandler, syncCommentHandler, syncStatusHandler } from './handlers/sync.js';
+import { applyJiraEventHandler } from './handlers/apply-jira-event.js';
+import type { AlertChanges } from './handlers/context.js';
 
 export interface WorkerSettings extends Timing {
   /** Creates of one destination due together go in one bulk request (default true; ALERTSYNC_JIRA_BULK_CREATE_DISABLED). */
@@ -58,6 +60,8 @@ export interface WorkerDeps {
   recordDestinationError(destinationId: string, message: string | null): Promise<void>;
   /** Runs a job under its cross-process lock (PostgreSQL); `locked: false` = someone still holds it. */
   lockJob: JobLock;
+  /** The alert use cases two-way sync applies Jira's changes through. */
+  alerts?: AlertChanges;
   onJobFinished?(job: DeliveryJob, outcome: string): void;
   /** Called after a job failed for good or was blocked (after its state is committed). */
   onFailed?(job: DeliveryJob, state: 'failed' | 'blocked', error: string): void;
@@ -81,6 +85,7 @@ const HANDLERS: { [K in JobKind]: JobHandler<K> } = {
   sync_status: syncStatusHandler,
   sync_assignee: syncAssigneeHandler,
   sync_comment: syncCommentHandler,
+  apply_jira_event: applyJiraEventHandler,
 };
 
 const BLOCKED_NOTE = 'its deliveries wait: change the destination (or POST /api/destinations/{id}/resume) to release them';
@@ -301,6 +306,7 @@ export class DeliveryWorker {
     const update = (set: Partial<DeliveryJobsTable>) => this.commits.run((tx) => repo.updateRunningJob(tx, job.id, job.fence, { updated_at: clock.now(), ...set }));
     return {
       job,
+      alerts: this.deps.alerts ?? null,
       access,
       run,
       db,

@@ -235,7 +235,36 @@ export interface SyncWrittenTable {
   written_at: number;
 }
 
+export interface SyncInboundCommentsTable {
+  destination_id: string;
+  jira_comment_id: string;
+  alert_id: string;
+  comment_id: string;
+  jira_updated_at: number;
+  deleted: number;
+}
+
+export interface SyncInboundMarksTable {
+  alert_id: string;
+  destination_id: string;
+  field: string;
+  updated_at: number;
+  changelog_id: number | null;
+}
+
+export interface SyncReconcileTable {
+  destination_id: string;
+  watermark: number | null;
+  lease_owner: string | null;
+  lease_until: number;
+  last_run_at: number | null;
+  last_result: string | null;
+}
+
 export interface SyncTables {
   sync_comment_links: SyncCommentLinksTable;
   sync_written: SyncWrittenTable;
+  sync_inbound_comments: SyncInboundCommentsTable;
+  sync_inbound_marks: SyncInboundMarksTable;
+  sync_reconcile: SyncReconcileTable;
 }

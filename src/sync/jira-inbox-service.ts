@@ -1,13 +1,18 @@
 // The Jira webhook inbox (issue #12): a verified delivery is stored durably, deduplicated by Jira's
 // delivery identifier and by the hash of its body, then answered. Events for issues alertsync did
 // not create, or touching no aspect synced two-way, are stored as 'ignored' with the reason; the
-// rest are 'pending' for the worker. The HTTP route (src/http/routes/jira-webhooks.ts) verifies
+// rest are 'pending', with an apply_jira_event job for the worker in the same transaction (so a
+// stored event is never without its job); the worker wakes after the commit (other replicas
+// through NOTIFY on PostgreSQL). The HTTP route (src/http/routes/jira-webhooks.ts) verifies
 // the credentials before calling this; nothing here sees a secret.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Destination } from '../destinations/destination.js';
 import type { Db } from '../storage/repositories/users.js';
-import { insertInboxEvent, isLinkedIssue, listInboxEvents, type InboxEvent } from '../storage/repositories/jira-inbox.js';
+import { insertInboxEvent, findLinkedAlertId, listInboxEvents, type InboxEvent } from '../storage/repositories/jira-inbox.js';
+import { enqueueJob } from '../storage/repositories/delivery.js';
+import { notifyWork } from '../storage/notify.js';
+import { newId } from '../ids.js';
 import { findDestination } from '../storage/repositories/destinations.js';
 import { admitJiraEvent, summarizeJiraEvent } from './inbox-admission.js';
 import type { WebhookAuthKind } from '../security/webhook-auth.js';
@@ -24,7 +29,7 @@ export interface ReceivedDelivery {
 export type ReceiveOutcome = { result: 'stored'; state: 'pending' | 'ignored'; reason: string | null } | { result: 'duplicate' };
 
 export class JiraInboxService {
-  constructor(private readonly deps: { db: Db; clock: Clock }) {}
+  constructor(private readonly deps: { db: Db; clock: Clock; wake?: () => void; notify?: boolean }) {}
 
   /** The destination a webhook URL names, or undefined (no secrets returned). */
   async destination(id: string): Promise<Destination | undefined> {
@@ -34,24 +39,33 @@ export class JiraInboxService {
   /** Stores the delivery; throws when storage fails (the route answers 503 so Jira retries). */
   async receive(d: ReceivedDelivery): Promise<ReceiveOutcome> {
     const summary = summarizeJiraEvent(d.body);
-    const linked = await isLinkedIssue(this.deps.db, d.destination.id, summary.issueId, summary.issueKey);
-    const admission = admitJiraEvent(summary, d.destination.sync, linked);
+    const alertId = await findLinkedAlertId(this.deps.db, d.destination.id, summary.issueId, summary.issueKey);
+    const admission = admitJiraEvent(summary, d.destination.sync, alertId !== null);
     const state = admission.state;
     const reason = admission.state === 'ignored' ? admission.reason : null;
-    const stored = await insertInboxEvent(this.deps.db, {
-      destinationId: d.destination.id,
-      deliveryId: d.deliveryId,
-      contentHash: createHash('sha256').update(d.rawBody).digest('hex'),
-      receivedAt: this.deps.clock.now(),
-      eventName: d.eventName,
-      issueId: summary.issueId,
-      issueKey: summary.issueKey,
-      auth: d.auth,
-      state,
-      reason,
-      payload: d.rawBody.toString('utf8'),
+    const now = this.deps.clock.now();
+    const stored = await this.deps.db.transaction().execute(async (tx) => {
+      const r = await insertInboxEvent(tx, {
+        destinationId: d.destination.id,
+        deliveryId: d.deliveryId,
+        contentHash: createHash('sha256').update(d.rawBody).digest('hex'),
+        receivedAt: now,
+        eventName: d.eventName,
+        issueId: summary.issueId,
+        issueKey: summary.issueKey,
+        auth: d.auth,
+        state,
+        reason,
+        payload: d.rawBody.toString('utf8'),
+      });
+      if (r !== 'duplicate' && state === 'pending' && alertId !== null) {
+        await enqueueJob(tx, { id: newId('job', now), alertId, destinationId: d.destination.id, siteHost: d.destination.siteHost, kind: 'apply_jira_event', lane: 'normal', payload: { inboxId: r.id }, nextRunAt: now, now });
+        if (this.deps.notify) await notifyWork(tx);
+      }
+      return r;
     });
     if (stored === 'duplicate') return { result: 'duplicate' };
+    if (state === 'pending') this.deps.wake?.();
     return { result: 'stored', state, reason };
   }
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readJiraEvent } from '../../src/sync/jira-event.js';
-import { decideInbound, isStale, type InboundContext } from '../../src/sync/inbound-decisions.js';
+import { decideCurrentAssignee, decideCurrentStatus, decideInbound, isStale, type InboundContext } from '../../src/sync/inbound-decisions.js';
 import { admitJiraEvent, summarizeJiraEvent } from '../../src/sync/inbox-admission.js';
 
 const mapping = { OPEN: 'To Do', TRIAGED: 'In Progress', RESOLVED: 'Done', CLOSED: 'Done' };
@@ -12,11 +12,13 @@ const ctx = (over: Partial<InboundContext> = {}): InboundContext => ({
   sync: allTwoWay,
   statusMapping: mapping,
   alertStatus: 'OPEN',
+  alertAssigneeId: null,
   alertAssigneeEmail: null,
   lastApplied: { status: null, assignee: null },
+  written: { status: null, assignee: null },
   knownComments: new Map(),
+  ownComments: new Set(),
   accountToUser: new Map(),
-  isOwnWrite: () => false,
   ...over,
 });
 const mia = { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Mia Krystof', active: true, accountType: 'atlassian' };
@@ -56,20 +58,26 @@ const rows: [string, unknown, InboundContext, ReturnType<typeof decideInbound>['
   ['stale status (older updated)', transition('In Progress'), ctx({ lastApplied: { status: { updatedAt: t9 + 1, changelogId: 1 }, assignee: null } }), [], [/older than the last status/]],
   ['same updated, lower changelog id: stale', transition('In Progress', 'issue_generic', '5'), ctx({ lastApplied: { status: { updatedAt: t9, changelogId: 6 }, assignee: null } }), [], [/older/]],
   ['same updated, higher changelog id: applied', transition('In Progress', 'issue_generic', '7'), ctx({ lastApplied: { status: { updatedAt: t9, changelogId: 6 }, assignee: null } }), [{ kind: 'set_status', status: 'TRIAGED' }], []],
-  ['own write echo hook', transition('In Progress'), ctx({ isOwnWrite: (a) => a === 'status' }), [], [/our own write/]],
+  ['echo: the status alertsync wrote, no later than the write', transition('In Progress'), ctx({ written: { status: { value: 'in progress', at: t9 }, assignee: null } }), [], [/our own write/]],
+  ['same status as our write but later than it: ask Jira', transition('In Progress'), ctx({ written: { status: { value: 'In Progress', at: t9 - 1 }, assignee: null } }), [{ kind: 'check_status' }], []],
+  ['another status after we wrote one (an intermediate hop, or a person): ask Jira', transition('Done'), ctx({ written: { status: { value: 'In Progress', at: t9 + 5 }, assignee: null } }), [{ kind: 'check_status' }], []],
+  ['echo of our assignment', assigned({ ...mia, emailAddress: 'mia@example.com' }), ctx({ written: { status: null, assignee: { value: mia.accountId, at: t9 } } }), [], [/assignee: our own write/]],
+  ['assignment after our write: ask Jira', assigned(null), ctx({ written: { status: null, assignee: { value: mia.accountId, at: t9 } } }), [{ kind: 'check_assignee' }], []],
+  ['a comment alertsync posted comes back: dropped', commentEvent('comment_created', 'x'), ctx({ ownComments: new Set(['10200']) }), [], [/posted by alertsync/]],
+  ['edit of a comment alertsync posted: dropped', commentEvent('comment_updated', 'y', '2026-11-28T09:05:00.000+0000'), ctx({ ownComments: new Set(['10200']) }), [], [/posted by alertsync/]],
   ['assignee with visible email', assigned({ ...mia, emailAddress: 'mia@example.com' }), ctx(), [{ kind: 'assign_by_email', email: 'mia@example.com' }], []],
   ['assignee hidden email → look up', assigned(mia), ctx(), [{ kind: 'lookup_account', accountId: mia.accountId }], []],
   ['assignee hidden email, manual mapping wins', assigned(mia), ctx({ accountToUser: new Map([[mia.accountId, 'usr_mia']]) }), [{ kind: 'assign_user', userId: 'usr_mia' }], []],
   ['old Cloud item: username in to, fields.assignee is the truth', assigned(mia, { to: 'mia', tmpToAccountId: mia.accountId }), ctx(), [{ kind: 'lookup_account', accountId: mia.accountId }], []],
-  ['unassigned in Jira (explicit nulls)', assigned(null), ctx({ alertAssigneeEmail: 'x@example.com' }), [{ kind: 'unassign' }], []],
+  ['unassigned in Jira (explicit nulls)', assigned(null), ctx({ alertAssigneeId: 'usr_x', alertAssigneeEmail: 'x@example.com' }), [{ kind: 'unassign' }], []],
   ['unassigned, alert already unassigned: nothing', assigned(null), ctx(), [], [/already unassigned/]],
   ['same email already assigned: nothing', assigned({ ...mia, emailAddress: 'Mia@Example.com' }), ctx({ alertAssigneeEmail: 'mia@example.com' }), [], [/already that user/]],
-  ['comment_created, wiki markup', commentEvent('comment_created', '*bold* and _it_'), ctx(), [{ kind: 'comment_create', jiraCommentId: '10200', markdown: '\\[Mia Krystof] commented on Jira:\n\n**bold** and _it_' }], []],
+  ['comment_created, wiki markup', commentEvent('comment_created', '*bold* and _it_'), ctx(), [{ kind: 'comment_create', jiraCommentId: '10200', markdown: '\\[Mia Krystof] commented on Jira:\n\n**bold** and _it_', jiraUpdatedAt: t9 }], []],
   ['comment inside jira:issue_updated (issue_commented), already applied: nothing', { ...commentEvent('jira:issue_updated', '*bold*'), issue_event_type_name: 'issue_commented' }, ctx({ knownComments: new Map([['10200', t9]]) }), [], [/already applied/]],
-  ['comment_updated newer than applied → edit', commentEvent('comment_updated', 'new text', '2026-11-28T09:05:00.000+0000'), ctx({ knownComments: new Map([['10200', t9]]) }), [{ kind: 'comment_edit', jiraCommentId: '10200', markdown: '\\[Mia Krystof] commented on Jira:\n\nnew text' }], []],
+  ['comment_updated newer than applied → edit', commentEvent('comment_updated', 'new text', '2026-11-28T09:05:00.000+0000'), ctx({ knownComments: new Map([['10200', t9]]) }), [{ kind: 'comment_edit', jiraCommentId: '10200', markdown: '\\[Mia Krystof] commented on Jira:\n\nnew text', jiraUpdatedAt: t9 + 300_000 }], []],
   ['comment_deleted of a carried comment → delete', commentEvent('comment_deleted', 'x'), ctx({ knownComments: new Map([['10200', t9]]) }), [{ kind: 'comment_delete', jiraCommentId: '10200' }], []],
   ['comment_deleted never carried: nothing', commentEvent('comment_deleted', 'x'), ctx(), [], [/never carried/]],
-  ['comment in ADF', commentEvent('comment_created', { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'strike' }] }] }] }), ctx(), [{ kind: 'comment_create', jiraCommentId: '10200', markdown: '\\[Mia Krystof] commented on Jira:\n\n~~x~~' }], []],
+  ['comment in ADF', commentEvent('comment_created', { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'x', marks: [{ type: 'strike' }] }] }] }), ctx(), [{ kind: 'comment_create', jiraCommentId: '10200', markdown: '\\[Mia Krystof] commented on Jira:\n\n~~x~~', jiraUpdatedAt: t9 }], []],
   ['comments off: nothing', commentEvent('comment_created', 'x'), ctx({ sync: { ...allTwoWay, comments: 'off' } }), [], [/comments: not synced two-way/]],
   ['issue_updated with empty changelog items: nothing', { ...transition('Done'), changelog: { id: '9', items: [] } }, ctx(), [], []],
 ];
@@ -82,6 +90,17 @@ for (const [name, body, c, want, reasons] of rows) {
     if (reasons.length === 0 && want.length > 0) assert.deepEqual(d.skipped, []);
   });
 }
+
+test('current value after check_status / check_assignee: Jira holding our last write changes nothing', () => {
+  const c = ctx({ written: { status: { value: 'Done', at: t9 }, assignee: { value: mia.accountId, at: t9 } }, alertStatus: 'RESOLVED' });
+  assert.deepEqual(decideCurrentStatus('done', c).intent, null);
+  assert.match(decideCurrentStatus('done', c).skipped!, /still shows/);
+  assert.deepEqual(decideCurrentStatus('In Progress', c).intent, { kind: 'set_status', status: 'TRIAGED' });
+  assert.deepEqual(decideCurrentStatus('Blocked', c).intent, null);
+  assert.deepEqual(decideCurrentAssignee({ accountId: mia.accountId, displayName: 'Mia', email: null }, c).intent, null);
+  assert.deepEqual(decideCurrentAssignee(null, { ...c, alertAssigneeId: 'usr_mia' }).intent, { kind: 'unassign' });
+  assert.deepEqual(decideCurrentAssignee({ accountId: 'other', displayName: 'O', email: 'o@example.com' }, c).intent, { kind: 'assign_by_email', email: 'o@example.com' });
+});
 
 test('isStale: no mark, or no time on the event, is never stale', () => {
   assert.equal(isStale({ issueUpdatedAt: 5, changelogId: 1 }, null), false);

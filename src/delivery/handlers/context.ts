@@ -2,7 +2,8 @@
 // runner-owned operations (fenced writes, the delivery log, the rate limiter, pause points). A
 // handler decides nothing about leases, fences, locks or failures: it throws JiraError (or
 // SentCreateError for a create that may have reached Jira) and the runner decides what follows.
-import type { Alert } from '../../alerts/alert.js';
+import type { Alert, AlertStatus, Comment } from '../../alerts/alert.js';
+import type { Actor, Origin } from '../../users/user.js';
 import type { Clock } from '../../clock.js';
 import type { JiraError, NewIssue } from '../../jira/client/index.js';
 import type { SendOutcome } from '../create-sender.js';
@@ -28,8 +29,19 @@ export interface AttemptRow {
   durationMs: number;
 }
 
+/** The alert use cases a two-way job applies Jira's changes through (AlertsService). */
+export interface AlertChanges {
+  changeStatus(actor: Actor, origin: Origin, id: string, to: AlertStatus): Promise<Alert>;
+  assign(actor: Actor, origin: Origin, id: string, who: { userId?: string | null; email?: string | null }): Promise<Alert>;
+  addComment(actor: Actor, origin: Origin, alertId: string, body: string, within?: (tx: Db, comment: Comment) => Promise<void>): Promise<Comment>;
+  editComment(actor: Actor, origin: Origin, alertId: string, commentId: string, body: string, opts: { anyAuthor: boolean }): Promise<Comment>;
+  deleteComment(actor: Actor, origin: Origin, alertId: string, commentId: string, opts: { anyAuthor: boolean }): Promise<void>;
+}
+
 export interface JobContext<K extends JobKind = JobKind> {
   job: JobOf<K>;
+  /** Alert changes (two-way sync); absent in a worker built without them. */
+  alerts: AlertChanges | null;
   access: JiraAccess;
   run: JobRun;
   db: Db;

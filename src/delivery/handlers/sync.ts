@@ -102,7 +102,9 @@ export const syncStatusHandler: JobHandler<'sync_status'> = {
     const from = written?.value ?? job.payload.from;
     if (from !== alert.status) {
       const text = statusChangeCommentText(job.payload.by, from as never, alert.status);
-      await postOnce(ctx, link.issueKey, plainCommentForJira(text).adf as unknown as AdfDocument, { kind: 'status', job: job.id });
+      const posted = await postOnce(ctx, link.issueKey, plainCommentForJira(text).adf as unknown as AdfDocument, { kind: 'status', job: job.id });
+      // Recorded like an alert comment's Jira comment, so two-way sync knows it as ours.
+      await syncRepo.saveCommentLink(ctx.db, { destinationId: job.destinationId, commentId: `status:${job.id}`, alertId: job.alertId, jiraCommentId: posted, at: clock.now() });
     }
     const now = clock.now();
     await syncRepo.recordWritten(ctx.db, { alertId: job.alertId, destinationId: job.destinationId, field: 'status', value: targetName, at: now });

@@ -22,7 +22,8 @@ export interface JiraWebhookInboxTable {
 type InboxDb = Kysely<Database & { jira_webhook_inbox: Omit<JiraWebhookInboxTable, 'id'> & { id?: number | string } }>;
 const ib = (db: Db) => db as unknown as InboxDb;
 
-export type InboxState = 'pending' | 'ignored';
+/** pending: the worker applies it (an apply_jira_event job); applied: done (reason = what it left as it was); ignored: never applied. */
+export type InboxState = 'pending' | 'ignored' | 'applied';
 
 export interface NewInboxEvent {
   destinationId: string;
@@ -43,10 +44,10 @@ export interface InboxEvent extends NewInboxEvent {
   id: string;
 }
 
-/** Stores the event; 'duplicate' when this destination already holds the same delivery id or body. */
-export async function insertInboxEvent(db: Db, e: NewInboxEvent): Promise<'stored' | 'duplicate'> {
+/** Stores the event (its row id); 'duplicate' when this destination already holds the same delivery id or body. */
+export async function insertInboxEvent(db: Db, e: NewInboxEvent): Promise<{ id: string } | 'duplicate'> {
   try {
-    await ib(db)
+    const r = await ib(db)
       .insertInto('jira_webhook_inbox')
       .values({
         destination_id: e.destinationId,
@@ -61,8 +62,9 @@ export async function insertInboxEvent(db: Db, e: NewInboxEvent): Promise<'store
         reason: e.reason,
         payload: e.payload,
       })
-      .execute();
-    return 'stored';
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { id: String(r.id) };
   } catch (err) {
     if (isUniqueViolation(err)) return 'duplicate';
     throw err;
@@ -87,9 +89,9 @@ export async function listInboxEvents(db: Db, destinationId: string): Promise<In
   }));
 }
 
-/** Whether alertsync created this issue for this destination (an alert link names it by id or key). */
-export async function isLinkedIssue(db: Db, destinationId: string, issueId: string | null, issueKey: string | null): Promise<boolean> {
-  if (issueId === null && issueKey === null) return false;
+/** The alert whose issue on this destination this is (an alert link names it by id or key), or null. */
+export async function findLinkedAlertId(db: Db, destinationId: string, issueId: string | null, issueKey: string | null): Promise<string | null> {
+  if (issueId === null && issueKey === null) return null;
   let q = ib(db).selectFrom('alert_links').select('alert_id').where('destination_id', '=', destinationId);
   q = q.where((eb) => {
     const ors = [];
@@ -97,5 +99,5 @@ export async function isLinkedIssue(db: Db, destinationId: string, issueId: stri
     if (issueKey !== null) ors.push(eb('issue_key', '=', issueKey));
     return eb.or(ors);
   });
-  return (await q.limit(1).executeTakeFirst()) !== undefined;
+  return (await q.limit(1).executeTakeFirst())?.alert_id ?? null;
 }
