@@ -35,6 +35,7 @@ const config = loadConfig({
 const service = await createService(config, createLogger({ level: config.logLevel }));
 await service.app.listen({ port: config.port, host: config.host });
 service.worker.start();
+service.reconciler.start();
 const addr = service.app.server.address();
 const base = `http://${config.host}:${typeof addr === 'object' && addr ? addr.port : config.port}`;
 const api = async (method: string, path: string, body?: unknown) => {

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   await service.app.listen({ port: config.port, host: config.host });
-  if (config.workerEnabled) service.worker.start();
+  if (config.workerEnabled) {
+    service.worker.start();
+    service.reconciler.start();
+  }
   logger.info({ url: `http://${config.host}:${config.port}`, database: service.storage.location, publicUrl: config.publicUrl }, 'alertsync is up');
 
   let stopping = false;

@@ -23,6 +23,7 @@ import { DeliveryWorker } from './delivery/worker.js';
 import { DbSiteRateLimiter } from './delivery/rate-limiter.js';
 import { JiraSitesService } from './delivery/jira-sites-service.js';
 import { JiraInboxService } from './sync/jira-inbox-service.js';
+import { Reconciler } from './sync/reconciler.js';
 import { jiraWebhookRoutes } from './http/routes/jira-webhooks.js';
 import { createJiraAccess } from './delivery/jira-access.js';
 import { installDeliveryMetrics } from './delivery/metrics.js';
@@ -45,6 +46,8 @@ export interface Service {
   delivery: DeliveryService;
   inbox: JiraInboxService;
   worker: DeliveryWorker;
+  /** Two-way reconciler; started with the worker. */
+  reconciler: Reconciler;
   limiter: DbSiteRateLimiter;
   lists: JiraListsService;
   warnings: string[];
@@ -138,6 +141,16 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     alerts.onCommitted(delivery.onAlertsCommitted);
     destinations.onChange(delivery.onDestinationChanged);
     const inbox = new JiraInboxService({ db: storage.db, clock, wake: () => worker.wake(), notify: storage.dialect === 'postgres' });
+    const reconciler = new Reconciler({
+      db: storage.db,
+      clock,
+      logger: logger.child({ component: 'reconciler' }),
+      intervalMs: config.reconcileIntervalMs,
+      owner: worker.id,
+      inbox,
+      jiraFor: (id) => access.jiraFor(id),
+      acquire: (site) => limiter.acquire(site),
+    });
     const app = await buildApp({
       logger,
       storage,
@@ -169,11 +182,13 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       delivery,
       inbox,
       worker,
+      reconciler,
       limiter,
       lists,
       warnings,
       async close() {
         await app.close();
+        await reconciler.stop();
         await worker.stop(Math.min(config.jiraTimeoutMs, 10_000));
         await access.close();
         await storage.close();

@@ -23,7 +23,8 @@ export interface ReceivedDelivery {
   eventName: string | null;
   rawBody: Buffer;
   body: unknown;
-  auth: WebhookAuthKind;
+  /** How the delivery proved itself, or 'reconcile' for an event the reconciler built from the issue. */
+  auth: WebhookAuthKind | 'reconcile';
 }
 
 export type ReceiveOutcome = { result: 'stored'; state: 'pending' | 'ignored'; reason: string | null } | { result: 'duplicate' };

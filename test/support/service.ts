@@ -65,7 +65,10 @@ export async function startTestService(db: DbKind, env: Record<string, string> =
   const logger = createLogger({ level: config.logLevel, destination: sink });
   const service = await createService(config, logger);
   await service.app.listen({ port: 0, host: '127.0.0.1' });
-  if (config.workerEnabled) service.worker.start();
+  if (config.workerEnabled) {
+    service.worker.start();
+    service.reconciler.start();
+  }
   const addr = service.app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   const url = `http://127.0.0.1:${port}`;

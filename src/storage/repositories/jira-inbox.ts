@@ -33,8 +33,8 @@ export interface NewInboxEvent {
   eventName: string | null;
   issueId: string | null;
   issueKey: string | null;
-  /** How the delivery proved itself: 'signature' or 'bearer' (never the secret). */
-  auth: 'signature' | 'bearer';
+  /** How the delivery proved itself: 'signature' or 'bearer' (never the secret); 'reconcile' = built by the reconciler. */
+  auth: 'signature' | 'bearer' | 'reconcile';
   state: InboxState;
   reason: string | null;
   payload: string;
@@ -82,7 +82,7 @@ export async function listInboxEvents(db: Db, destinationId: string): Promise<In
     eventName: r.event_name,
     issueId: r.issue_id,
     issueKey: r.issue_key,
-    auth: r.auth as 'signature' | 'bearer',
+    auth: r.auth as 'signature' | 'bearer' | 'reconcile',
     state: r.state as InboxState,
     reason: r.reason,
     payload: r.payload,
