@@ -58,14 +58,18 @@ for (const db of DB_KINDS) {
         if (rnd.next() < 0.7) await jira.assign(key, rnd.next() < 0.8 ? ADA.accountId : null);
         if (rnd.next() < 0.7) await jira.comment(key, doc(para(txt(`note on ${key}`))));
       }
+      // Jira repeats some changes in several events (a comment comes as comment_created and inside
+      // jira:issue_updated), so dropping at random would often lose nothing: 30% of the issues lose
+      // every webhook, about 30% of the deliveries.
       const held = emu.emulator.dispatcher.heldDeliveries();
-      const dropped = held.filter(() => rnd.next() < 0.3).map((d) => d.queueId);
+      const silent = new Set([...keyOf.values()].filter(() => rnd.next() < 0.3));
+      const dropped = held.filter((d) => d.issueKey !== null && silent.has(d.issueKey)).map((d) => d.queueId);
       emu.emulator.dispatcher.drop(dropped);
       for (const d of emu.emulator.dispatcher.heldDeliveries().slice(0, 5)) emu.emulator.dispatcher.duplicate(d.queueId, 1);
       const releasedAt = Date.now();
       emu.emulator.dispatcher.setMode('auto');
       await emu.emulator.dispatcher.release({ order: 'shuffle', seed: 11 });
-      assert.ok(dropped.length >= held.length * 0.2, `dropped ${dropped.length} of ${held.length}`);
+      assert.ok(dropped.length >= held.length * 0.15, `dropped ${dropped.length} of ${held.length}`);
 
       const want = (id: string) => {
         const issue = [...emu.emulator.store.issues.values()].find((i) => i.key === keyOf.get(id))!;

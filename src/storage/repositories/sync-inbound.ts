@@ -92,14 +92,14 @@ export async function findReconcileState(db: Db, destinationId: string): Promise
   return r ? { watermark: r.watermark === null ? null : Number(r.watermark), lastRunAt: r.last_run_at === null ? null : Number(r.last_run_at), lastResult: r.last_result } : null;
 }
 
-/** Takes the destination's reconcile lease when it is free or expired; false = another replica holds it. */
+/** Takes the destination's reconcile lease when it has run out (a run keeps it until its next turn); false = not its turn, or another replica holds it. */
 export async function takeReconcileLease(db: Db, destinationId: string, owner: string, now: number, until: number): Promise<boolean> {
   await db.insertInto('sync_reconcile').values({ destination_id: destinationId, watermark: null, lease_owner: null, lease_until: 0, last_run_at: null, last_result: null }).onConflict((oc) => oc.column('destination_id').doNothing()).execute();
   const r = await db
     .updateTable('sync_reconcile')
     .set({ lease_owner: owner, lease_until: until })
     .where('destination_id', '=', destinationId)
-    .where((eb) => eb.or([eb('lease_until', '<=', now), eb('lease_owner', '=', owner)]))
+    .where('lease_until', '<=', now)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
