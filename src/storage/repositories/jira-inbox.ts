@@ -2,7 +2,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Db } from './users.js';
-import { isUniqueViolation } from './destinations.js';
 
 export interface JiraWebhookInboxTable {
   id: number | string;
@@ -46,29 +45,27 @@ export interface InboxEvent extends NewInboxEvent {
 
 /** Stores the event (its row id); 'duplicate' when this destination already holds the same delivery id or body. */
 export async function insertInboxEvent(db: Db, e: NewInboxEvent): Promise<{ id: string } | 'duplicate'> {
-  try {
-    const r = await ib(db)
-      .insertInto('jira_webhook_inbox')
-      .values({
-        destination_id: e.destinationId,
-        delivery_id: e.deliveryId,
-        content_hash: e.contentHash,
-        received_at: e.receivedAt,
-        event_name: e.eventName,
-        issue_id: e.issueId,
-        issue_key: e.issueKey,
-        auth: e.auth,
-        state: e.state,
-        reason: e.reason,
-        payload: e.payload,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return { id: String(r.id) };
-  } catch (err) {
-    if (isUniqueViolation(err)) return 'duplicate';
-    throw err;
-  }
+  // ON CONFLICT DO NOTHING rather than catching the unique violation: inside a PostgreSQL
+  // transaction a violation aborts the transaction (its commit would fail, and Jira get a 503).
+  const r = await ib(db)
+    .insertInto('jira_webhook_inbox')
+    .values({
+      destination_id: e.destinationId,
+      delivery_id: e.deliveryId,
+      content_hash: e.contentHash,
+      received_at: e.receivedAt,
+      event_name: e.eventName,
+      issue_id: e.issueId,
+      issue_key: e.issueKey,
+      auth: e.auth,
+      state: e.state,
+      reason: e.reason,
+      payload: e.payload,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return r ? { id: String(r.id) } : 'duplicate';
 }
 
 export async function listInboxEvents(db: Db, destinationId: string): Promise<InboxEvent[]> {
