@@ -177,3 +177,41 @@ test('a hidden-email Jira user is resolved by the manual mapping', async () => {
     await emu.close();
   }
 });
+
+for (const db of DB_KINDS) {
+  test(`the same deliveries twice and in reverse order: the alert ends at the issue's last state (no reconciler) [${db}]`, async () => {
+    const emu = await startEmulator();
+    const svc = await startTestService(db, { ...ENV, ALERTSYNC_RECONCILE_INTERVAL_MS: '86400000' });
+    try {
+      const ada = await svc.api('POST', '/api/users', { email: ADA.email, name: 'Ada', role: 'analyst' });
+      const T = await twoWayDestination(svc, emu, 'T', { status: 'two_way', assignee: 'two_way', comments: 'two_way' });
+      const id = (await svc.api('POST', '/api/alerts', { title: 'Reorder', severity: 'LOW', type: 'RULE' })).body.id as string;
+      const key = (await linkKeys(svc, id, 1)).get(T)!;
+      await quiet(svc);
+      emu.emulator.dispatcher.setMode('hold');
+      const jira = jiraUser(emu, ADA.email);
+      await jira.transition(key, 'In Progress');
+      await jira.assign(key, ADA.accountId);
+      const cid = await jira.comment(key, doc(para(txt('first words'))));
+      await jira.transition(key, 'Done');
+      await jira.assign(key, null);
+      await jira.editComment(key, cid, doc(para(txt('second words'))));
+      await jira.transition(key, 'In Progress');
+      await jira.assign(key, ADA.accountId);
+      await jira.editComment(key, cid, doc(para(txt('last words'))));
+      for (const d of emu.emulator.dispatcher.heldDeliveries()) emu.emulator.dispatcher.duplicate(d.queueId, 1);
+      emu.emulator.dispatcher.setMode('auto');
+      await emu.emulator.dispatcher.release({ order: 'reverse' });
+      await quiet(svc);
+      const a = await detail(svc, id);
+      assert.equal(a.alert.status, 'TRIAGED');
+      assert.equal(a.alert.assigneeId, ada.body.id);
+      assert.deepEqual(a.comments.map((c) => c.body), ['\\[Ada Admin] commented on Jira:\n\nlast words']);
+      const fromJira = a.history.filter((h) => h.origin === `destination:${T}`).map((h) => h.kind);
+      assert.deepEqual(fromJira.sort(), ['assignee', 'comment_added', 'status'], 'the newest event of each field applied once; older ones and copies dropped');
+    } finally {
+      await svc.stop();
+      await emu.close();
+    }
+  });
+}
