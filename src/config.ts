@@ -19,7 +19,7 @@ export interface Config {
   maxBodyBytes: number;
   /** Largest Jira webhook body accepted (ALERTSYNC_WEBHOOK_MAX_BODY_BYTES). */
   webhookMaxBodyBytes: number;
-  /** Two-way reconciler: how often each two-way destination's changed issues are searched (ms). */
+  /** Two-way reconciler: how often each two-way destination's changed issues are searched (ms); 0 = off. */
   reconcileIntervalMs: number;
   maxBatchBodyBytes: number;
   maxContextBytes: number;
@@ -174,7 +174,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     webhookSecretGraceMs: int(env, 'ALERTSYNC_WEBHOOK_SECRET_GRACE_MS', 24 * 3_600_000, 0, 30 * 24 * 3_600_000),
     maxBodyBytes: int(env, 'ALERTSYNC_MAX_BODY_BYTES', 1_048_576, 1_024, 104_857_600),
     webhookMaxBodyBytes: int(env, 'ALERTSYNC_WEBHOOK_MAX_BODY_BYTES', 4_194_304, 1_024, 104_857_600),
-    reconcileIntervalMs: int(env, 'ALERTSYNC_RECONCILE_INTERVAL_MS', 300_000, 200, 86_400_000),
+    reconcileIntervalMs: int(env, 'ALERTSYNC_RECONCILE_INTERVAL_MS', 300_000, 0, 86_400_000),
     maxBatchBodyBytes: int(env, 'ALERTSYNC_MAX_BATCH_BODY_BYTES', 16_777_216, 1_024, 1_073_741_824),
     maxContextBytes: int(env, 'ALERTSYNC_MAX_CONTEXT_BYTES', 65_536, 16, 10_485_760),
     jiraTimeoutMs,

@@ -165,7 +165,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       warnings: () => warnings,
       plugins: [
         destinationRoutes({ destinations }),
-        jiraWebhookRoutes({ inbox, secretsFor: (id) => destinations.webhookSecretsFor(id), maxBodyBytes: config.webhookMaxBodyBytes, maxJsonDepth: config.maxJsonDepth }),
+        jiraWebhookRoutes({ inbox, secretsFor: (id) => destinations.webhookSecretsFor(id), maxBodyBytes: config.webhookMaxBodyBytes, maxJsonDepth: config.maxJsonDepth, webhookUrlFor: (id) => destinations.webhookUrl(id) }),
         deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter), lists }),
         jiraListRoutes({ lists, destinations }),
         jiraAccountMappingRoutes({ mappings: new JiraAccountMappingsService(storage.db, clock) }),

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Destination } from '../destinations/destination.js';
 import type { Db } from '../storage/repositories/users.js';
-import { insertInboxEvent, findLinkedAlertId, listInboxEvents, type InboxEvent } from '../storage/repositories/jira-inbox.js';
+import { insertInboxEvent, findLastReceived, findLinkedAlertId, listInboxEvents, type InboxEvent } from '../storage/repositories/jira-inbox.js';
 import { enqueueJob } from '../storage/repositories/delivery.js';
 import { notifyWork } from '../storage/notify.js';
 import { newId } from '../ids.js';
@@ -29,7 +29,30 @@ export interface ReceivedDelivery {
 
 export type ReceiveOutcome = { result: 'stored'; state: 'pending' | 'ignored'; reason: string | null } | { result: 'duplicate' };
 
+/** A webhook delivery this process refused (kept in memory per process; the last one per destination). */
+export interface WebhookRefusal {
+  at: number;
+  status: number;
+  reason: string;
+}
+
+/** What the destination's setup view shows about its webhook (docs/two-way.md). */
+export interface WebhookSetup {
+  url: string;
+  events: string[];
+  jqlFilter: string;
+  authentication: string[];
+  lastReceived: { at: number; event: string | null; auth: string; state: string; reason: string | null } | null;
+  lastRefused: WebhookRefusal | null;
+}
+
+/** The Jira events to register, and the JQL filter that sends only this destination's issues. */
+export const WEBHOOK_EVENTS = ['jira:issue_updated', 'comment_created', 'comment_updated', 'comment_deleted'];
+export const webhookJqlFilter = (destinationId: string): string => `labels = alertsync-dest-${destinationId}`;
+
 export class JiraInboxService {
+  readonly #refused = new Map<string, WebhookRefusal>();
+
   constructor(private readonly deps: { db: Db; clock: Clock; wake?: () => void; notify?: boolean }) {}
 
   /** The destination a webhook URL names, or undefined (no secrets returned). */
@@ -68,6 +91,23 @@ export class JiraInboxService {
     if (stored === 'duplicate') return { result: 'duplicate' };
     if (state === 'pending') this.deps.wake?.();
     return { result: 'stored', state, reason };
+  }
+
+  /** Remembers the last refused delivery of a destination (no body, no secret: status and reason). */
+  noteRefusal(destinationId: string, status: number, reason: string): void {
+    this.#refused.set(destinationId, { at: this.deps.clock.now(), status, reason: reason.slice(0, 300) });
+  }
+
+  async setup(destinationId: string, url: string): Promise<WebhookSetup> {
+    const last = await findLastReceived(this.deps.db, destinationId);
+    return {
+      url,
+      events: WEBHOOK_EVENTS,
+      jqlFilter: webhookJqlFilter(destinationId),
+      authentication: ['X-Hub-Signature: sha256=<HMAC-SHA256 of the body with the secret> (a Jira admin webhook with the secret)', 'Authorization: Bearer <secret> (an automation rule)'],
+      lastReceived: last ? { at: last.receivedAt, event: last.eventName, auth: last.auth, state: last.state, reason: last.reason } : null,
+      lastRefused: this.#refused.get(destinationId) ?? null,
+    };
   }
 
   async list(destinationId: string): Promise<InboxEvent[]> {

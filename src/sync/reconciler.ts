@@ -40,7 +40,9 @@ export class Reconciler {
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
+  /** Starts the runs; an interval of 0 turns the reconciler off (webhooks only). */
   start(): void {
+    if (this.deps.intervalMs <= 0) return;
     this.#stopped = false;
     this.#schedule(Math.min(this.deps.intervalMs, 1000));
   }

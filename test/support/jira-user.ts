@@ -6,7 +6,9 @@ import type { RunningEmulator } from '../../src/jira/emulator/index.js';
 export const ADA = { email: 'ada.admin@example.com', accountId: '5b10ac8d82e05b22cc7d4ef5' };
 export const HUGO = { email: 'hugo.hidden@example.com', accountId: '5d53f3cbc6b9320d9ea5bdc2' };
 
-export const WEBHOOK_EVENTS = ['jira:issue_updated', 'comment_created', 'comment_updated', 'comment_deleted'];
+import { WEBHOOK_EVENTS, webhookJqlFilter } from '../../src/sync/jira-inbox-service.js';
+
+export { WEBHOOK_EVENTS };
 
 async function call(emu: RunningEmulator, who: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${emu.url}${path}`, {
@@ -24,7 +26,7 @@ export async function registerWebhook(emu: RunningEmulator, url: string, secret:
     name: 'alertsync',
     url,
     events: WEBHOOK_EVENTS,
-    filters: { 'issue-related-events-section': `labels = alertsync-dest-${destinationId}` },
+    filters: { 'issue-related-events-section': webhookJqlFilter(destinationId) },
     excludeBody: false,
     secret,
   });

@@ -162,9 +162,23 @@ test('a hidden-email Jira user is resolved by the manual mapping', async () => {
     await quiet(svc);
     const jira = jiraUser(emu, ADA.email);
     await jira.assign(key, HUGO.accountId);
-    const row = await waitFor('the event applied', async () => (await svc.service.inbox.list(C)).find((e) => e.state === 'applied'));
+    const row = await waitFor('the event applied', async () => (await svc.service.inbox.list(C)).find((e) => e.state === 'applied' && e.payload.includes(HUGO.accountId)));
     assert.match(row.reason ?? '', /hides the e-mail/);
     assert.equal((await detail(svc, id)).alert.assigneeId, null);
+
+    // The setup view: what to register, the last delivery received, the last one refused.
+    let setup = (await svc.api('GET', `/api/destinations/${C}/webhook`)).body;
+    assert.equal(setup.url, `https://alertsync.test/webhooks/jira/${C}`);
+    assert.deepEqual(setup.events, ['jira:issue_updated', 'comment_created', 'comment_updated', 'comment_deleted']);
+    assert.equal(setup.jqlFilter, `labels = alertsync-dest-${C}`);
+    assert.equal(setup.lastReceived.event, 'jira:issue_updated');
+    assert.equal(setup.lastReceived.auth, 'signature');
+    assert.equal(setup.lastRefused, null);
+    const bad = await fetch(`${svc.url}/webhooks/jira/${C}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': 'sha256=' + '0'.repeat(64) }, body: '{}' });
+    assert.equal(bad.status, 401);
+    setup = (await svc.api('GET', `/api/destinations/${C}/webhook`)).body;
+    assert.equal(setup.lastRefused.status, 401);
+    assert.match(setup.lastRefused.reason, /does not match/);
 
     const host = new URL(emu.url).host;
     const m = await svc.api('PUT', `/api/jira-sites/${host}/account-mappings/${hugo.body.id}`, { accountId: HUGO.accountId });
@@ -181,7 +195,7 @@ test('a hidden-email Jira user is resolved by the manual mapping', async () => {
 for (const db of DB_KINDS) {
   test(`the same deliveries twice and in reverse order: the alert ends at the issue's last state (no reconciler) [${db}]`, async () => {
     const emu = await startEmulator();
-    const svc = await startTestService(db, { ...ENV, ALERTSYNC_RECONCILE_INTERVAL_MS: '86400000' });
+    const svc = await startTestService(db, { ...ENV, ALERTSYNC_RECONCILE_INTERVAL_MS: '0' });
     try {
       const ada = await svc.api('POST', '/api/users', { email: ADA.email, name: 'Ada', role: 'analyst' });
       const T = await twoWayDestination(svc, emu, 'T', { status: 'two_way', assignee: 'two_way', comments: 'two_way' });

@@ -98,3 +98,16 @@ export async function findLinkedAlertId(db: Db, destinationId: string, issueId: 
   });
   return (await q.limit(1).executeTakeFirst())?.alert_id ?? null;
 }
+
+/** The newest delivery a destination received from Jira (not the reconciler's). */
+export async function findLastReceived(db: Db, destinationId: string): Promise<{ receivedAt: number; eventName: string | null; auth: string; state: string; reason: string | null } | null> {
+  const r = await ib(db)
+    .selectFrom('jira_webhook_inbox')
+    .select(['received_at', 'event_name', 'auth', 'state', 'reason'])
+    .where('destination_id', '=', destinationId)
+    .where('auth', '!=', 'reconcile')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r ? { receivedAt: Number(r.received_at), eventName: r.event_name, auth: r.auth, state: r.state, reason: r.reason } : null;
+}
