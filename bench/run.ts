@@ -10,6 +10,7 @@ const PARTS: Record<string, Part> = {
   storm: async () => (await import('./storm.js')).run(),
   backlog: async () => (await import('./backlog.js')).run(),
   sync: async () => (await import('./sync-latency.js')).run(),
+  'two-way': async () => (await import('./two-way.js')).run(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
