@@ -1,4 +1,4 @@
-// Two-way sync's rows (migration 0013-two-way-apply): Jira comments carried to alert comments,
+// Two-way sync's rows (migration 0012-two-way-apply): Jira comments carried to alert comments,
 // the position of the last Jira change applied per field, the reconciler's watermark and lease,
 // and the inbox rows the worker applies.
 import { sql } from 'kysely';
