@@ -160,6 +160,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       audit: new AuditService(storage.db),
       consoleAuth,
       publicUrl: config.publicUrl,
+      consoleDir: config.consoleDir,
       limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes, maxJsonDepth: config.maxJsonDepth },
       timeouts: { requestMs: config.requestTimeoutMs, headersMs: config.headersTimeoutMs, connectionMs: config.connectionTimeoutMs, keepAliveMs: config.keepAliveTimeoutMs },
       cursorKey: box.deriveKey('list cursors'),
