@@ -13,7 +13,7 @@ import { syncTables } from './migrations/0008-sync.js';
 import { jiraAccountMappings } from './migrations/0009-jira-account-mappings.js';
 import { destinationStatusResolution } from './migrations/0011-destination-status-resolution.js';
 import { jiraWebhookInbox } from './migrations/0010-jira-webhook-inbox.js';
-import { consoleSessions } from './migrations/0012-console-sessions.js';
+import { consoleSessions } from './migrations/0013-console-sessions.js';
 
 export function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -28,7 +28,8 @@ export function migrationsFor(storage: Storage): Record<string, Migration> {
     '0009-jira-account-mappings': jiraAccountMappings,
     '0010-jira-webhook-inbox': jiraWebhookInbox(storage.dialect),
     '0011-destination-status-resolution': destinationStatusResolution,
-    '0012-console-sessions': consoleSessions,
+    // 0013: main holds 0012-two-way-apply (issue #12); Kysely applies migrations in name order.
+    '0013-console-sessions': consoleSessions,
   };
 }
 

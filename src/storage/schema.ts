@@ -10,7 +10,7 @@ export interface UsersTable {
   disabled: number;
   created_at: number;
   updated_at: number;
-  /** scrypt hash of the console password (migration 0012); null = no password set. */
+  /** scrypt hash of the console password (migration 0013); null = no password set. */
   password_hash?: string | null;
 }
 
@@ -242,7 +242,7 @@ export interface SyncTables {
   sync_written: SyncWrittenTable;
 }
 
-/** Console sign-in (migration 0012). */
+/** Console sign-in (migration 0013). */
 export interface ConsoleSessionsTable {
   /** SHA-256 (hex) of the session id; the id itself is only in the browser's cookie. */
   id_hash: string;

@@ -33,7 +33,7 @@ export class UsersService {
   async create(actor: Actor, input: { email: string; name: string; role: Role }): Promise<User> {
     const email = normalizeEmail(input.email);
     const now = this.clock.now();
-    const user: User = { id: newId('usr', now), email, name: input.name.trim(), role: input.role, disabled: false, createdAt: now, updatedAt: now };
+    const user: User = { id: newId('usr', now), email, name: input.name.trim(), role: input.role, disabled: false, hasPassword: false, createdAt: now, updatedAt: now };
     if (user.name === '') throw invalid('invalid_name', 'name must not be blank');
     await this.db.transaction().execute(async (tx) => {
       if (await usersRepo.findUserByEmail(tx, email)) throw conflict('email_taken', `a user with email ${email} already exists`);

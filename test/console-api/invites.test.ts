@@ -24,6 +24,7 @@ forEachDb('console invites', (db) => {
 
   test('an admin creates a one-time link; it names the user; it sets the password once', async () => {
     const id = await newUser('inv@example.com');
+    assert.equal((await svc.api('GET', `/api/users/${id}`)).body.hasPassword, false);
     const inv = await svc.api('POST', `/api/users/${id}/invites`);
     assert.equal(inv.status, 201, inv.text);
     assert.equal(inv.headers.get('cache-control'), 'no-store');
@@ -47,6 +48,8 @@ forEachDb('console invites', (db) => {
     assert.equal((await svc.api('POST', `/api/invites/${token}`, { password: 'x'.repeat(256) }, null)).status, 204);
     const s = await login(svc, 'inv@example.com', 'x'.repeat(256));
     assert.equal(s.body.user.id, id);
+    assert.equal((await svc.api('GET', `/api/users/${id}`)).body.hasPassword, true);
+    assert.ok((await svc.api('GET', '/api/users')).body.users.some((u: any) => u.id === id && u.hasPassword === true));
 
     // Used: one answer for used, unknown and expired links.
     const used = await svc.api('GET', `/api/invites/${token}`, undefined, null);

@@ -35,7 +35,8 @@ forEachDb('console sessions', (db) => {
     assert.ok(!JSON.stringify(rows).includes(sessionId), 'the session id itself is not stored');
     const again = await withSession(svc, s, 'GET', '/api/session');
     assert.equal(again.status, 200);
-    assert.deepEqual(again.body, { user: s.body.user, csrfToken: s.csrfToken });
+    assert.deepEqual(again.body, { user: s.body.user, csrfToken: s.csrfToken, permissions: ['alerts:read', 'alerts:create', 'alerts:write', 'alerts:dispatch', 'destinations:read', 'users:read', 'self:read'] });
+    assert.deepEqual(s.body.permissions, again.body.permissions);
     assert.equal(again.headers.get('cache-control'), 'no-store');
   });
 

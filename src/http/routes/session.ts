@@ -5,7 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ConsoleAuthService } from '../../users/console-auth-service.js';
 import type { User } from '../../users/user.js';
-import { ROLES } from '../../users/user.js';
+import { ROLES, permissionsOf } from '../../users/user.js';
 import { unauthorized } from '../../errors.js';
 import { lit } from '../schemas/alerts.js';
 import { IdParams, Iso, errorResponses, iso } from '../schemas/common.js';
@@ -13,7 +13,11 @@ import { CSRF_HEADER, SESSION_COOKIE, SESSION_REFUSED, actorOf, csrfMatches } fr
 import { forbidden } from '../../errors.js';
 
 const SessionUser = Type.Object({ id: Type.String(), email: Type.String(), name: Type.String(), role: lit(ROLES) });
-const SessionBody = Type.Object({ user: SessionUser, csrfToken: Type.String({ description: 'send it as X-CSRF-Token with every change made with this session' }) });
+const SessionBody = Type.Object({
+  user: SessionUser,
+  csrfToken: Type.String({ description: 'send it as X-CSRF-Token with every change made with this session' }),
+  permissions: Type.Array(Type.String(), { description: "what the user's role may do (docs/api.md): the console offers nothing else" }),
+});
 const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) });
 const responses = { ...errorResponses, 429: Type.Ref('Error') };
 
@@ -58,7 +62,7 @@ function register(fastify: FastifyInstance, deps: SessionRouteDeps): void {
       const previous = request.cookies[SESSION_COOKIE];
       if (previous) await consoleAuth.logout(previous);
       reply.setCookie(SESSION_COOKIE, signedIn.sessionId, { ...cookieOptions(request), maxAge: Math.floor(consoleAuth.settings.session.maxMs / 1000) });
-      return reply.header('cache-control', 'no-store').send({ user: sessionUser(signedIn.user), csrfToken: signedIn.csrfToken });
+      return reply.header('cache-control', 'no-store').send({ user: sessionUser(signedIn.user), csrfToken: signedIn.csrfToken, permissions: permissionsOf(signedIn.user.role) });
     },
   });
 
@@ -74,7 +78,7 @@ function register(fastify: FastifyInstance, deps: SessionRouteDeps): void {
         clearCookie(request, reply);
         throw unauthorized(SESSION_REFUSED);
       }
-      return reply.header('cache-control', 'no-store').send({ user: sessionUser(outcome.user), csrfToken: outcome.csrfToken });
+      return reply.header('cache-control', 'no-store').send({ user: sessionUser(outcome.user), csrfToken: outcome.csrfToken, permissions: permissionsOf(outcome.user.role) });
     },
   });
 

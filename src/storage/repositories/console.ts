@@ -1,4 +1,4 @@
-// Console sign-in storage (migration 0012): password hashes, sessions, invites, failed sign-ins.
+// Console sign-in storage (migration 0013): password hashes, sessions, invites, failed sign-ins.
 import type { Db } from './users.js';
 import { toUser } from './users.js';
 import type { User } from '../../users/user.js';
@@ -33,13 +33,13 @@ export async function findSession(db: Db, idHash: string): Promise<{ session: Se
   const r = await db
     .selectFrom('console_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id_hash', 's.user_id', 's.created_at', 's.last_seen_at', 's.expires_at', 'u.id', 'u.email', 'u.name', 'u.role', 'u.disabled', 'u.created_at as u_created_at', 'u.updated_at as u_updated_at'])
+    .select(['s.id_hash', 's.user_id', 's.created_at', 's.last_seen_at', 's.expires_at', 'u.id', 'u.email', 'u.name', 'u.role', 'u.disabled', 'u.password_hash', 'u.created_at as u_created_at', 'u.updated_at as u_updated_at'])
     .where('s.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!r) return undefined;
   return {
     session: { idHash: r.id_hash, userId: r.user_id, createdAt: Number(r.created_at), lastSeenAt: Number(r.last_seen_at), expiresAt: Number(r.expires_at) },
-    user: toUser({ id: r.id, email: r.email, name: r.name, role: r.role, disabled: r.disabled, created_at: r.u_created_at, updated_at: r.u_updated_at }),
+    user: toUser({ id: r.id, email: r.email, name: r.name, role: r.role, disabled: r.disabled, password_hash: r.password_hash, created_at: r.u_created_at, updated_at: r.u_updated_at }),
   };
 }
 
