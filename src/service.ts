@@ -1,5 +1,5 @@
 // Wires the service together: storage, migrations, keys, bootstrap admin, domain services, HTTP.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import { migrateToLatest } from './storage/migrate.js';
 import { checkKeyFingerprint, loadSecretBox } from './security/key-store.js';
 import type { SecretBox } from './security/secret-box.js';
 import { UsersService } from './users/users-service.js';
+import { ConsoleAuthService } from './users/console-auth-service.js';
 import { AlertsService } from './alerts/alerts-service.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
@@ -35,12 +36,16 @@ import { JiraListsService } from './delivery/jira-lists-service.js';
 import { jiraListRoutes } from './http/routes/jira-lists.js';
 import { JiraAccountMappingsService } from './delivery/jira-account-mappings-service.js';
 import { jiraAccountMappingRoutes } from './http/routes/jira-account-mappings.js';
+import { SiteRequestMeter } from './delivery/site-request-meter.js';
+import { OverviewService } from './overview/overview-service.js';
+import { overviewRoutes } from './http/routes/overview.js';
 
 export interface Service {
   app: FastifyInstance;
   storage: Storage;
   box: SecretBox;
   users: UsersService;
+  consoleAuth: ConsoleAuthService;
   alerts: AlertsService;
   destinations: DestinationsService;
   delivery: DeliveryService;
@@ -64,13 +69,25 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     await checkKeyFingerprint(storage.db, box);
 
     const users = new UsersService(storage.db, clock);
-    const { generatedToken, warning: bootstrapWarning } = await users.bootstrapAdmin(config.adminToken);
+    const consoleAuth = new ConsoleAuthService(storage.db, clock, box.deriveKey('console csrf tokens'), {
+      session: { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
+      login: { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs },
+      inviteTtlMs: config.inviteTtlMs,
+    });
+    const { generatedToken, adminId, warning: bootstrapWarning } = await users.bootstrapAdmin(config.adminToken);
     if (bootstrapWarning) logger.warn(bootstrapWarning);
     if (generatedToken) {
       mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       const file = join(config.dataDir, 'admin-token');
       writeFileSync(file, generatedToken + '\n', { mode: 0o600 });
+      chmodSync(file, 0o600);
       logger.warn({ file }, `no ALERTSYNC_ADMIN_TOKEN was set: an admin API token was generated and written to ${file} (mode 0600)`);
+      // The same first start gives the admin a console password, in a 0600 file next to the token.
+      const password = await consoleAuth.generateBootstrapPassword(adminId!);
+      const passwordFile = join(config.dataDir, 'admin-password');
+      writeFileSync(passwordFile, password + '\n', { mode: 0o600 });
+      chmodSync(passwordFile, 0o600);
+      logger.warn({ file: passwordFile }, `the console password of admin@alertsync.local was generated and written to ${passwordFile} (mode 0600)`);
     }
     const alerts = new AlertsService(storage.db, clock, { maxContextBytes: config.maxContextBytes });
 
@@ -83,6 +100,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     const metrics = createMetrics();
     const limiter = new DbSiteRateLimiter(storage.db, storage.dialect, config.siteRateLimit);
     const jiraMetrics = installDeliveryMetrics(metrics, storage.db);
+    const siteMeter = new SiteRequestMeter(clock);
     const access = createJiraAccess(destinations, storage.db, {
       timeoutMs: config.jiraTimeoutMs,
       allowInsecure: config.allowInsecureJira,
@@ -90,6 +108,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       refuseHost: (siteHost) => hostRefusal(siteHost, config),
       onRequest: (info, siteHost) => {
         jiraMetrics.onJiraRequest(info);
+        siteMeter.record(siteHost);
         // Every answer teaches the site's limiter its pace (429s, X-RateLimit-* headers).
         limiter.observe(siteHost, { status: info.status, ...info.rateLimit }).catch((err: unknown) => logger.warn({ err, siteHost }, 'could not record the Jira site rate'));
       },
@@ -151,6 +170,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       jiraFor: (id) => access.jiraFor(id),
       acquire: (site) => limiter.acquire(site),
     });
+    const sites = new JiraSitesService(storage.db, clock, limiter);
     const app = await buildApp({
       logger,
       storage,
@@ -158,6 +178,9 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       users,
       alerts,
       audit: new AuditService(storage.db),
+      consoleAuth,
+      publicUrl: config.publicUrl,
+      consoleDir: config.consoleDir,
       limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes, maxJsonDepth: config.maxJsonDepth },
       timeouts: { requestMs: config.requestTimeoutMs, headersMs: config.headersTimeoutMs, connectionMs: config.connectionTimeoutMs, keepAliveMs: config.keepAliveTimeoutMs },
       cursorKey: box.deriveKey('list cursors'),
@@ -166,7 +189,8 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       plugins: [
         destinationRoutes({ destinations }),
         jiraWebhookRoutes({ inbox, secretsFor: (id) => destinations.webhookSecretsFor(id), maxBodyBytes: config.webhookMaxBodyBytes, maxJsonDepth: config.maxJsonDepth, webhookUrlFor: (id) => destinations.webhookUrl(id) }),
-        deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter), lists }),
+        deliveryRoutes({ delivery, sites, lists }),
+        overviewRoutes({ overview: new OverviewService(storage.db, clock, { list: () => sites.list(), defaultRate: limiter.defaultRate }, () => siteMeter.rates()) }),
         jiraListRoutes({ lists, destinations }),
         jiraAccountMappingRoutes({ mappings: new JiraAccountMappingsService(storage.db, clock) }),
         ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : []),
@@ -177,6 +201,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       storage,
       box,
       users,
+      consoleAuth,
       alerts,
       destinations,
       delivery,

@@ -2,14 +2,17 @@
 // real storage and call it over loopback.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
+import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Storage } from '../storage/db.js';
 import type { UsersService } from '../users/users-service.js';
 import type { AlertsService } from '../alerts/alerts-service.js';
 import type { AuditService } from '../audit/audit-service.js';
+import type { ConsoleAuthService } from '../users/console-auth-service.js';
 import { installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
+import { installConsole, type PageFallback } from './console-static.js';
 import { installValidation } from './validation.js';
 import { installSafeJsonParser } from './json-parser.js';
 import { installNulGuard } from './nul-guard.js';
@@ -21,6 +24,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { userRoutes } from './routes/users.js';
 import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
+import { sessionRoutes } from './routes/session.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -37,6 +41,12 @@ export interface AppDeps {
   metricsToken: string | null;
   warnings: () => string[];
   audit: AuditService;
+  /** The console's sign-in, sessions and invites. */
+  consoleAuth: ConsoleAuthService;
+  /** ALERTSYNC_PUBLIC_URL, without a trailing slash. */
+  publicUrl: string;
+  /** The built web console served at `/` (ALERTSYNC_CONSOLE_DIR); null = none (tests of the API alone). */
+  consoleDir: string | null;
   /** Extra route groups (destinations, delivery, webhooks) registered by their own modules. */
   plugins?: RouteGroup[];
 }
@@ -82,7 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installSafeJsonParser(app, { maxDepth: deps.limits.maxJsonDepth });
   installNulGuard(app);
   installValidation(app);
-  installErrorHandling(app);
+  let pages: PageFallback | null = null;
+  installErrorHandling(app, () => pages);
   installHttpMetrics(app, deps.metrics);
 
   await app.register(swagger, {
@@ -106,7 +117,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       routeTable.push({ method, url: r.url, permission: r.config?.permission ?? 'public', summary: (r.schema as { summary?: string } | undefined)?.summary ?? '' });
     }
   });
-  installAuth(app, deps.users);
+  // Reads the console's session cookie (docs/decisions/fastify-cookie.md); nothing is signed with it.
+  await app.register(cookie);
+  installAuth(app, deps.users, deps.consoleAuth);
   // Every route group is registered the same way: a function of its services, given the app. (Not
   // app.register: an encapsulated context would compile its schemas with Fastify's default Ajv,
   // which coerces types, instead of the strict body validator of http/validation.ts.)
@@ -114,10 +127,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     healthRoutes(deps),
     alertRoutes({ alerts: deps.alerts, users: deps.users, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes, cursors: createCursorCodec(deps.cursorKey) }),
     userRoutes({ users: deps.users }),
+    sessionRoutes({ consoleAuth: deps.consoleAuth, publicUrl: deps.publicUrl }),
     auditRoutes({ audit: deps.audit }),
     ...(deps.plugins ?? []),
   ];
   for (const group of groups) group(app);
+
+  // The web console at `/`, after the API's routes (its wildcard only gets what they do not match).
+  if (deps.consoleDir !== null) pages = await installConsole(app, deps.consoleDir);
 
   app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.ready();

@@ -14,6 +14,7 @@ import { jiraAccountMappings } from './migrations/0009-jira-account-mappings.js'
 import { destinationStatusResolution } from './migrations/0011-destination-status-resolution.js';
 import { jiraWebhookInbox } from './migrations/0010-jira-webhook-inbox.js';
 import { twoWayApply } from './migrations/0012-two-way-apply.js';
+import { consoleSessions } from './migrations/0013-console-sessions.js';
 
 export function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -29,6 +30,7 @@ export function migrationsFor(storage: Storage): Record<string, Migration> {
     '0010-jira-webhook-inbox': jiraWebhookInbox(storage.dialect),
     '0011-destination-status-resolution': destinationStatusResolution,
     '0012-two-way-apply': twoWayApply,
+    '0013-console-sessions': consoleSessions,
   };
 }
 

@@ -7,6 +7,8 @@ export interface User {
   name: string;
   role: Role;
   disabled: boolean;
+  /** A console password is set (through an invite link, or generated for the bootstrap admin). */
+  hasPassword: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -53,6 +55,11 @@ const GRANTS: Record<Role, readonly Permission[]> = {
 
 export function may(role: Role, permission: Permission): boolean {
   return GRANTS[role].includes(permission);
+}
+
+/** Every permission a role holds (the console offers only what these allow). */
+export function permissionsOf(role: Role): Permission[] {
+  return [...GRANTS[role]];
 }
 
 export function rolesWith(permission: Permission): Role[] {

@@ -33,7 +33,7 @@ export class UsersService {
   async create(actor: Actor, input: { email: string; name: string; role: Role }): Promise<User> {
     const email = normalizeEmail(input.email);
     const now = this.clock.now();
-    const user: User = { id: newId('usr', now), email, name: input.name.trim(), role: input.role, disabled: false, createdAt: now, updatedAt: now };
+    const user: User = { id: newId('usr', now), email, name: input.name.trim(), role: input.role, disabled: false, hasPassword: false, createdAt: now, updatedAt: now };
     if (user.name === '') throw invalid('invalid_name', 'name must not be blank');
     await this.db.transaction().execute(async (tx) => {
       if (await usersRepo.findUserByEmail(tx, email)) throw conflict('email_taken', `a user with email ${email} already exists`);
@@ -179,7 +179,7 @@ export class UsersService {
    * for the bootstrap admin (idempotent). Without it, and only when there are no users yet, a token
    * is generated and returned so that the caller can write it to a 0600 file.
    */
-  async bootstrapAdmin(adminToken: string | null): Promise<{ generatedToken: string | null; warning?: string }> {
+  async bootstrapAdmin(adminToken: string | null): Promise<{ generatedToken: string | null; adminId?: string; warning?: string }> {
     const system: Actor = { type: 'system', id: null, name: 'bootstrap' };
     const now = this.clock.now();
     const email = 'admin@alertsync.local';
@@ -218,7 +218,7 @@ export class UsersService {
     if ((await usersRepo.countUsers(this.db)) > 0) return { generatedToken: null };
     const admin = await this.createBootstrapUser(system, email);
     const { token } = await this.createToken(system, admin.id, { name: 'generated admin token', expiresInDays: null });
-    return { generatedToken: token };
+    return { generatedToken: token, adminId: admin.id };
   }
 
   private createBootstrapUser(actor: Actor, email: string): Promise<User> {

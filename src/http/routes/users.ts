@@ -10,7 +10,16 @@ import { IdParams, Iso, Nullable, errorResponses, iso, isoOrNull } from '../sche
 
 const RoleSchema = lit(ROLES);
 const UserSchema = Type.Object(
-  { id: Type.String(), email: Type.String(), name: Type.String(), role: RoleSchema, disabled: Type.Boolean(), createdAt: Iso, updatedAt: Iso },
+  {
+    id: Type.String(),
+    email: Type.String(),
+    name: Type.String(),
+    role: RoleSchema,
+    disabled: Type.Boolean(),
+    hasPassword: Type.Boolean({ description: 'a console password is set (POST /api/users/{id}/invites creates the link to set one)' }),
+    createdAt: Iso,
+    updatedAt: Iso,
+  },
   { $id: 'User' },
 );
 const TokenSchema = Type.Object(

@@ -11,6 +11,7 @@ export function toUser(r: UsersTable): User {
     name: r.name,
     role: r.role as Role,
     disabled: r.disabled === 1,
+    hasPassword: r.password_hash != null,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
