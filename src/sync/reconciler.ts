@@ -60,7 +60,9 @@ export class Reconciler {
         .catch((err: unknown) => this.deps.logger.warn({ err }, 'reconcile run failed'))
         .finally(() => {
           this.#running = null;
-          this.#schedule(Math.max(250, Math.min(this.deps.intervalMs / 4, 5000)));
+          // Looks for its turn often (cheap: one lease update per destination), so a run starts at most
+          // about a second after the interval ends.
+          this.#schedule(Math.max(100, Math.min(this.deps.intervalMs / 10, 1000)));
         });
     }, ms);
     this.#timer.unref();
