@@ -112,8 +112,6 @@ export class DeliveryWorker {
       timing: deps.settings,
       bulk: deps.settings.bulkCreate ?? true,
       acquire: (site) => deps.limiter.acquire(site, { signal: this.#stop.signal }),
-      // A create waiting with others for one request's token frees its slot: claim more.
-      onParked: () => this.#wake?.(),
     });
   }
 
@@ -160,17 +158,6 @@ export class DeliveryWorker {
     return this.#inflight.size;
   }
 
-  /**
-   * The normal-lane jobs that hold a slot (ALERTSYNC_WORKER_CONCURRENCY): every running job, except
-   * that the creates waiting together for the rate-limit token of one bulk request hold one slot
-   * between them (create-sender.ts, `parkedSlots`), up to as many freed slots as the concurrency:
-   * at most twice the concurrency of jobs run at once (on PostgreSQL each holds a pool connection
-   * for its job lock; the pool is sized for that, storage/db.ts).
-   */
-  #busyNormal(): number {
-    return this.#inflight.size - this.#inflightPriority - Math.min(this.creates.parkedSlots, this.deps.settings.concurrency);
-  }
-
   async #run(): Promise<void> {
     const { settings, logger, dialect, db, clock } = this.deps;
     if (dialect === 'sqlite') {
@@ -200,7 +187,7 @@ export class DeliveryWorker {
       this.#newWork = false;
       try {
         const now = clock.now();
-        const inflightNormal = this.#busyNormal();
+        const inflightNormal = this.#inflight.size - this.#inflightPriority;
         const plan = claimPlan({ concurrency: settings.concurrency, inflightNormal, inflightPriority: this.#inflightPriority, now, lastExpiredScan: this.#lastExpiredScan, pollMs: settings.pollMs });
         if (plan.scanExpired) this.#lastExpiredScan = now;
         const base = { owner: this.id, now, leaseMs: settings.leaseMs, exclude: [...this.#inflightJobs.keys()] };
@@ -220,7 +207,7 @@ export class DeliveryWorker {
         claimedCount += b.jobs.length;
         for (const job of b.jobs) this.#launch(job, b.rows);
       }
-      const batchFree = worthClaiming(settings.concurrency, this.#busyNormal());
+      const batchFree = worthClaiming(settings.concurrency, this.#inflight.size - this.#inflightPriority);
       if ((claimedCount === 0 && !this.#newWork) || !batchFree) await this.#idle(!batchFree);
     }
   }
@@ -236,7 +223,7 @@ export class DeliveryWorker {
       };
       const t = setTimeout(done, pollMs);
       this.#wake = () => {
-        if (!forSlots || this.#newWork || !this.#running || worthClaiming(concurrency, this.#busyNormal())) done();
+        if (!forSlots || this.#newWork || !this.#running || worthClaiming(concurrency, this.#inflight.size - this.#inflightPriority)) done();
       };
     });
   }

@@ -100,7 +100,6 @@ export function openPostgres(url: string, poolSize = 30): Storage {
 }
 
 export function openStorage(opts: { databaseUrl: string | null; dataDir: string; workerConcurrency?: number }): Storage {
-  // Each job in flight holds one connection for its advisory lock (delivery/job-lock.ts): up to twice the
-  // concurrency run at once (creates waiting for one bulk request share a slot: worker.ts), plus room for HTTP.
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, 2 * (opts.workerConcurrency ?? 8) + 12) : openSqlite(opts.dataDir);
+  // Each job in flight holds one connection for its advisory lock (delivery/job-lock.ts), plus room for HTTP.
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, (opts.workerConcurrency ?? 8) + 12) : openSqlite(opts.dataDir);
 }
