@@ -17,7 +17,7 @@ import type { Destination } from '../destinations/destination.js';
 import { newId } from '../ids.js';
 import { claimPlan, decideAfterFailure, worthClaiming, type Failure, type Timing } from './decisions.js';
 import { QUEUE_KINDS, type DeliveryJob, type JobKind } from './job.js';
-import type { SiteRateLimiter } from './rate-limiter.js';
+import { sleep, type SiteRateLimiter } from './rate-limiter.js';
 import { reclaimUnlockedJobs, type JobLock } from './job-lock.js';
 
 /** A live worker takes its job's lock right after the claim: only older running jobs are reclaimed. */
@@ -238,8 +238,13 @@ export class DeliveryWorker {
     if (priority) this.#inflightPriority++;
     this.#inflightJobs.set(job.id, job);
     const p = this.#executeLocked(job, loaded)
-      .catch((err) => {
-        if (!this.#stop.signal.aborted) this.deps.logger.error({ err, jobId: job.id }, 'delivery job crashed');
+      .catch(async (err) => {
+        if (this.#stop.signal.aborted) return;
+        // Something failed outside the handler's own failure handling (taking the job's lock, the
+        // write of a failure's outcome: a database error): the job would stay running until its
+        // lease ends. Put it back instead (still counted in flight, so this process does not claim it meanwhile).
+        this.deps.logger.error({ err, jobId: job.id }, 'delivery job crashed; putting it back');
+        await this.#releaseCrashed(job, err);
       })
       .finally(() => {
         this.#inflight.delete(job.id);
@@ -248,6 +253,36 @@ export class DeliveryWorker {
         this.#wake?.();
       });
     this.#inflight.set(job.id, p);
+  }
+
+  /**
+   * A crashed run gives its job back (fenced, retried with backoff like a local failure). Its mark
+   * stays as the database has it (the run may have committed one; the next run looks it up). The
+   * write is tried again while the lease lasts: the database that failed the run may fail it too.
+   */
+  async #releaseCrashed(job: DeliveryJob, err: unknown): Promise<void> {
+    const { db, clock, settings, logger } = this.deps;
+    const message = `local error: ${err instanceof Error ? err.message : String(err)}`;
+    for (let wait = Math.max(50, Math.min(settings.pollMs, 1000)); ; wait = Math.min(wait * 2, 2000)) {
+      const now = clock.now();
+      const d = decideAfterFailure({ kind: 'local', status: null, retryAfterMs: null }, { jobKind: job.kind, sentAt: null, markBefore: null, attempts: job.attempts, now }, settings);
+      try {
+        if (d.action === 'retry') {
+          await repo.updateRunningJob(db, job.id, job.fence, { state: 'pending', attempts: job.attempts + 1, next_run_at: d.at, lease_owner: null, lease_until: null, last_status: null, last_error: message, updated_at: now });
+        }
+        return;
+      } catch (e) {
+        if (job.leaseUntil !== null && now + wait >= job.leaseUntil) {
+          logger.warn({ err: e, jobId: job.id }, 'could not put a crashed job back; its lease will expire');
+          return;
+        }
+      }
+      try {
+        await sleep(wait, this.#stop.signal);
+      } catch {
+        return; // stopping: stop() releases the jobs still in flight
+      }
+    }
   }
 
   async #executeLocked(job: DeliveryJob, loaded: Loaded | null): Promise<void> {

@@ -86,7 +86,9 @@ test('two replicas on PostgreSQL share the sync work: every issue right, no comm
         return issue && emu.emulator.store.statuses.get(issue.statusId)!.name === 'In Progress' && issue.comments.length >= 3;
       }), 120_000).catch(async (err) => {
       const rows = await r.query<{ kind: string; state: string; last_error: string | null; n: string }>('select kind, state, last_error, count(*) as n from delivery_jobs group by kind, state, last_error');
-      throw new Error(`${(err as Error).message}: ${JSON.stringify(rows)}`);
+      // What the replicas warned about (a crashed job, a failed claim) says why a job was left behind.
+      const warnings = r.procs.flatMap((p, i) => p.output().split('\n').filter((l) => /"level":(40|50)/.test(l)).slice(-10).map((l) => `replica ${i}: ${l.slice(0, 600)}`));
+      throw new Error(`${(err as Error).message}: ${JSON.stringify(rows)}\n${warnings.join('\n')}`);
     });
     await waitFor('no sync job left', async () => {
       const rows = await r.query<{ n: string }>("select count(*) as n from delivery_jobs where state in ('pending', 'running') and kind <> 'sweep_duplicates'");
