@@ -75,6 +75,8 @@ export default function DestinationWizard({ id }: { id?: string }) {
   const [resolution, setResolution] = useState<string | null>(null);
   const [step, setStep] = useState<Step>('form');
   const [saved, setSaved] = useState<SaveResult | null>(null);
+  /** The save answered a webhook secret (two-way turned on): the two-way step is part of this run. */
+  const [twoWayStep, setTwoWayStep] = useState(false);
 
   useEffect(() => {
     if (!id) return;
@@ -115,7 +117,7 @@ export default function DestinationWizard({ id }: { id?: string }) {
   }
 
   const statusSynced = form.sync.status !== 'off';
-  const steps: Step[] = ['form', 'properties', ...(statusSynced ? (['status'] as const) : []), ...(saved?.webhook ? (['twoway'] as const) : []), 'test'];
+  const steps: Step[] = ['form', 'properties', ...(statusSynced ? (['status'] as const) : []), ...(twoWayStep ? (['twoway'] as const) : []), 'test'];
 
   async function save(): Promise<void> {
     const body: Record<string, unknown> = {
@@ -135,6 +137,7 @@ export default function DestinationWizard({ id }: { id?: string }) {
     if (form.apiToken) body.apiToken = form.apiToken;
     const r = editing ? await api<SaveResult>('PATCH', `/api/destinations/${encodeURIComponent(id!)}`, body) : await api<SaveResult>('POST', '/api/destinations', body);
     setSaved(r);
+    setTwoWayStep(r.webhook !== undefined);
     // The token is not kept in the page once saved.
     setForm((f) => ({ ...f, apiToken: '' }));
     setStep(r.webhook ? 'twoway' : 'test');
@@ -370,9 +373,9 @@ function PropertiesStep(p: { props: IssueProperties; setProps: (p: IssueProperti
           Find people in Jira
           <input type="search" value={query} onChange={(e) => void searchUsers(e.target.value)} placeholder="name or email" />
         </label>
-        <label>
-          Assignee
-          <select value={props.assigneeAccountId ?? ''} onChange={(e) => setProps({ ...props, assigneeAccountId: e.target.value || null })}>
+        <div className="field">
+          <label htmlFor="assignee">Assignee</label>
+          <select id="assignee" value={props.assigneeAccountId ?? ''} onChange={(e) => setProps({ ...props, assigneeAccountId: e.target.value || null })}>
             <option value="">Unassigned (the project's default)</option>
             {!assigneeKnown ? <option value={props.assigneeAccountId!}>{props.assigneeAccountId}</option> : null}
             {(users ?? []).map((u) => (
@@ -382,7 +385,7 @@ function PropertiesStep(p: { props: IssueProperties; setProps: (p: IssueProperti
               </option>
             ))}
           </select>
-        </label>
+        </div>
       </div>
       <label className="check">
         <input type="checkbox" checked={props.bySeverity} onChange={(e) => setProps({ ...props, bySeverity: e.target.checked })} /> Label and prioritize issues based on severity level
@@ -481,9 +484,9 @@ function LabelsAndPriorityFields(p: {
         </div>
         {hint ? <p className="muted small" role="status">{hint}</p> : null}
       </div>
-      <label>
-        Priority
-        <select value={p.value.priority ?? ''} onChange={(e) => p.onChange({ ...p.value, priority: e.target.value || null })}>
+      <div className="field">
+        <label htmlFor={`${p.idPrefix}-priority`}>Priority</label>
+        <select id={`${p.idPrefix}-priority`} value={p.value.priority ?? ''} onChange={(e) => p.onChange({ ...p.value, priority: e.target.value || null })}>
           <option value="">Jira's default</option>
           {p.priorities.map((x) => (
             <option key={x.id} value={x.name}>
@@ -491,7 +494,7 @@ function LabelsAndPriorityFields(p: {
             </option>
           ))}
         </select>
-      </label>
+      </div>
     </div>
   );
 }
@@ -566,9 +569,9 @@ function StatusStep(p: {
           ))}
         </tbody>
       </table>
-      <label>
-        Resolution to fill when a transition asks for one
-        <select value={p.resolution ?? ''} onChange={(e) => p.setResolution(e.target.value || null)}>
+      <div className="field">
+        <label htmlFor="resolution">Resolution to fill when a transition asks for one</label>
+        <select id="resolution" value={p.resolution ?? ''} onChange={(e) => p.setResolution(e.target.value || null)}>
           <option value="">Default ("Done", else the first offered)</option>
           {resolutions.map((r) => (
             <option key={r.id} value={r.name}>
@@ -576,7 +579,7 @@ function StatusStep(p: {
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <ErrorBox error={error} />
       <StepActions busy={busy} onBack={p.onBack} nextLabel="Save changes" />
     </form>
