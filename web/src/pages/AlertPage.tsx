@@ -15,6 +15,7 @@ export default function AlertPage({ id }: { id: string }) {
   const deliveries = useData(() => api<AlertDeliveries>('GET', `/api/alerts/${encodeURIComponent(id)}/deliveries`), [id], POLL_MS);
   const users = useData(() => api<{ users: User[] }>('GET', '/api/users'), []);
   const destinations = useData(() => api<{ destinations: Destination[] }>('GET', '/api/destinations'), []);
+  const userNames = useMemo(() => new Map((users.data?.users ?? []).map((u) => [u.id, u.name])), [users.data]);
   const destNames = useMemo(() => new Map((destinations.data?.destinations ?? []).map((d) => [d.id, d.name])), [destinations.data]);
   const [actionError, setActionError] = useState<string | null>(null);
 
@@ -76,7 +77,7 @@ export default function AlertPage({ id }: { id: string }) {
             <ol className="history">
               {history.map((h) => (
                 <li key={h.id}>
-                  <span className="small muted">{when(h.at)}</span> {changeText(h)} <span className="muted">by {h.actor.name}</span> <span className="origin">{originText(h.origin, destNames)}</span>
+                  <span className="small muted">{when(h.at)}</span> {changeText(h, userNames)} <span className="muted">by {h.actor.name}</span> <span className="origin">{originText(h.origin, destNames)}</span>
                 </li>
               ))}
             </ol>
@@ -155,7 +156,8 @@ export default function AlertPage({ id }: { id: string }) {
                         <StateBadge state={j.state} /> <span>{j.kind.replace(/_/g, ' ')}</span> <span className="muted small">→ {destNames.get(j.destinationId) ?? j.destinationId}</span>
                       </div>
                       <div className="muted small">
-                        {j.attempts} attempt{j.attempts === 1 ? '' : 's'} · {when(j.updatedAt)}
+                        {j.attempts > 0 ? `${j.attempts} attempt${j.attempts === 1 ? '' : 's'} · ` : ''}
+                        {when(j.updatedAt)}
                       </div>
                       {j.lastError ? <p className="jira-error">{j.lastError}</p> : null}
                       {mayDispatch && (j.state === 'failed' || j.state === 'blocked') ? (
@@ -178,10 +180,15 @@ export default function AlertPage({ id }: { id: string }) {
   );
 }
 
-function changeText(h: Change): string {
+function changeText(h: Change, userNames: Map<string, string>): string {
   const v = (x: unknown) => (x === null || x === undefined ? 'none' : typeof x === 'object' ? JSON.stringify(x) : String(x));
-  if (h.field) return `${h.kind.replace(/_/g, ' ')}: ${h.field} ${v(h.from)} → ${v(h.to)}`;
-  return h.kind.replace(/_/g, ' ');
+  const kind = h.kind.replace(/_/g, ' ');
+  if (h.kind.startsWith('comment') || !h.field) return kind;
+  if (h.field === 'assignee') {
+    const who = (x: unknown) => (typeof x === 'string' ? (userNames.get(x) ?? x) : x === null || x === undefined ? 'nobody' : v(x));
+    return `assignee ${who(h.from)} → ${who(h.to)}`;
+  }
+  return `${h.field} ${v(h.from)} → ${v(h.to)}`;
 }
 
 function Composer({ onSend }: { onSend: (body: string) => Promise<void> }) {
