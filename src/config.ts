@@ -1,6 +1,18 @@
 // Configuration from environment variables, validated once at start. A bad value stops the
 // process with one line naming the variable and what is wrong (see docs/configuration.md).
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root (the folder of package.json), from this module's place: src/ when run with tsx, dist/src/ when built. */
+export const PROJECT_ROOT = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '..');
+  }
+}
 
 export interface Config {
   port: number;
@@ -46,6 +58,17 @@ export interface Config {
   jiraListCacheMs: number;
   /** Check statusMapping against the project's statuses when a destination is saved (ALERTSYNC_JIRA_SAVE_CHECK_DISABLED=1 turns it off). */
   jiraSaveCheck: boolean;
+  /** A console session unused this long ends (ms). */
+  sessionIdleMs: number;
+  /** A console session ends this long after sign-in, however active (ms). */
+  sessionMaxMs: number;
+  /** Failed console sign-ins allowed per email and per client address within loginWindowMs. */
+  loginMaxFailures: number;
+  loginWindowMs: number;
+  /** How long an invite link works (ms). */
+  inviteTtlMs: number;
+  /** The built console (index.html and assets/); default <project root>/web/dist. */
+  consoleDir: string;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +181,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const metricsToken = str(env, 'ALERTSYNC_METRICS_TOKEN') ?? null;
   if (metricsToken !== null && metricsToken.length < 24) throw new ConfigError('ALERTSYNC_METRICS_TOKEN', 'must be at least 24 characters long');
 
+  const consoleDirRaw = str(env, 'ALERTSYNC_CONSOLE_DIR');
+  const consoleDir = consoleDirRaw === undefined ? join(PROJECT_ROOT, 'web', 'dist') : isAbsolute(consoleDirRaw) ? consoleDirRaw : resolve(cwd, consoleDirRaw);
+
   return {
     port,
     host,
@@ -193,5 +219,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     jiraBulkCreate: !bool(env, 'ALERTSYNC_JIRA_BULK_CREATE_DISABLED'),
     jiraListCacheMs: int(env, 'ALERTSYNC_JIRA_LIST_CACHE_MS', 60_000, 0, 3_600_000),
     jiraSaveCheck: !bool(env, 'ALERTSYNC_JIRA_SAVE_CHECK_DISABLED'),
+    sessionIdleMs: int(env, 'ALERTSYNC_SESSION_IDLE_MS', 8 * 3_600_000, 60_000, 30 * 86_400_000),
+    sessionMaxMs: int(env, 'ALERTSYNC_SESSION_MAX_MS', 24 * 3_600_000, 60_000, 90 * 86_400_000),
+    loginMaxFailures: int(env, 'ALERTSYNC_LOGIN_MAX_FAILURES', 10, 1, 10_000),
+    loginWindowMs: int(env, 'ALERTSYNC_LOGIN_WINDOW_MS', 900_000, 1_000, 86_400_000),
+    inviteTtlMs: int(env, 'ALERTSYNC_INVITE_TTL_MS', 7 * 86_400_000, 60_000, 90 * 86_400_000),
+    consoleDir,
   };
 }

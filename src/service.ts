@@ -1,5 +1,5 @@
 // Wires the service together: storage, migrations, keys, bootstrap admin, domain services, HTTP.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import { migrateToLatest } from './storage/migrate.js';
 import { checkKeyFingerprint, loadSecretBox } from './security/key-store.js';
 import type { SecretBox } from './security/secret-box.js';
 import { UsersService } from './users/users-service.js';
+import { ConsoleAuthService } from './users/console-auth-service.js';
 import { AlertsService } from './alerts/alerts-service.js';
 import { buildApp } from './http/app.js';
 import { createMetrics } from './http/metrics.js';
@@ -40,6 +41,7 @@ export interface Service {
   storage: Storage;
   box: SecretBox;
   users: UsersService;
+  consoleAuth: ConsoleAuthService;
   alerts: AlertsService;
   destinations: DestinationsService;
   delivery: DeliveryService;
@@ -61,13 +63,25 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     await checkKeyFingerprint(storage.db, box);
 
     const users = new UsersService(storage.db, clock);
-    const { generatedToken, warning: bootstrapWarning } = await users.bootstrapAdmin(config.adminToken);
+    const consoleAuth = new ConsoleAuthService(storage.db, clock, box.deriveKey('console csrf tokens'), {
+      session: { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs },
+      login: { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs },
+      inviteTtlMs: config.inviteTtlMs,
+    });
+    const { generatedToken, adminId, warning: bootstrapWarning } = await users.bootstrapAdmin(config.adminToken);
     if (bootstrapWarning) logger.warn(bootstrapWarning);
     if (generatedToken) {
       mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
       const file = join(config.dataDir, 'admin-token');
       writeFileSync(file, generatedToken + '\n', { mode: 0o600 });
+      chmodSync(file, 0o600);
       logger.warn({ file }, `no ALERTSYNC_ADMIN_TOKEN was set: an admin API token was generated and written to ${file} (mode 0600)`);
+      // The same first start gives the admin a console password, in a 0600 file next to the token.
+      const password = await consoleAuth.generateBootstrapPassword(adminId!);
+      const passwordFile = join(config.dataDir, 'admin-password');
+      writeFileSync(passwordFile, password + '\n', { mode: 0o600 });
+      chmodSync(passwordFile, 0o600);
+      logger.warn({ file: passwordFile }, `the console password of admin@alertsync.local was generated and written to ${passwordFile} (mode 0600)`);
     }
     const alerts = new AlertsService(storage.db, clock, { maxContextBytes: config.maxContextBytes });
 
@@ -144,6 +158,8 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       users,
       alerts,
       audit: new AuditService(storage.db),
+      consoleAuth,
+      publicUrl: config.publicUrl,
       limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes, maxJsonDepth: config.maxJsonDepth },
       timeouts: { requestMs: config.requestTimeoutMs, headersMs: config.headersTimeoutMs, connectionMs: config.connectionTimeoutMs, keepAliveMs: config.keepAliveTimeoutMs },
       cursorKey: box.deriveKey('list cursors'),
@@ -163,6 +179,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       storage,
       box,
       users,
+      consoleAuth,
       alerts,
       destinations,
       delivery,

@@ -2,12 +2,14 @@
 // real storage and call it over loopback.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
+import cookie from '@fastify/cookie';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Storage } from '../storage/db.js';
 import type { UsersService } from '../users/users-service.js';
 import type { AlertsService } from '../alerts/alerts-service.js';
 import type { AuditService } from '../audit/audit-service.js';
+import type { ConsoleAuthService } from '../users/console-auth-service.js';
 import { installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { installValidation } from './validation.js';
@@ -21,6 +23,7 @@ import { alertRoutes } from './routes/alerts.js';
 import { userRoutes } from './routes/users.js';
 import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
+import { sessionRoutes } from './routes/session.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -37,6 +40,10 @@ export interface AppDeps {
   metricsToken: string | null;
   warnings: () => string[];
   audit: AuditService;
+  /** The console's sign-in, sessions and invites. */
+  consoleAuth: ConsoleAuthService;
+  /** ALERTSYNC_PUBLIC_URL, without a trailing slash. */
+  publicUrl: string;
   /** Extra route groups (destinations, delivery, webhooks) registered by their own modules. */
   plugins?: RouteGroup[];
 }
@@ -106,7 +113,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       routeTable.push({ method, url: r.url, permission: r.config?.permission ?? 'public', summary: (r.schema as { summary?: string } | undefined)?.summary ?? '' });
     }
   });
-  installAuth(app, deps.users);
+  // Reads the console's session cookie (docs/decisions/fastify-cookie.md); nothing is signed with it.
+  await app.register(cookie);
+  installAuth(app, deps.users, deps.consoleAuth);
   // Every route group is registered the same way: a function of its services, given the app. (Not
   // app.register: an encapsulated context would compile its schemas with Fastify's default Ajv,
   // which coerces types, instead of the strict body validator of http/validation.ts.)
@@ -114,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     healthRoutes(deps),
     alertRoutes({ alerts: deps.alerts, users: deps.users, maxBatchBodyBytes: deps.limits.maxBatchBodyBytes, cursors: createCursorCodec(deps.cursorKey) }),
     userRoutes({ users: deps.users }),
+    sessionRoutes({ consoleAuth: deps.consoleAuth, publicUrl: deps.publicUrl }),
     auditRoutes({ audit: deps.audit }),
     ...(deps.plugins ?? []),
   ];

@@ -13,6 +13,7 @@ const STATUS: Record<ErrorKind, number> = {
   // Jira (or whatever fronts it) refused or failed: never our own 401/403/404, so a client cannot
   // mistake Jira's 401 for its own token being refused.
   upstream: 502,
+  too_many_requests: 429,
 };
 
 export function installErrorHandling(app: FastifyInstance): void {
@@ -20,6 +21,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (err instanceof DomainError) {
       const status = STATUS[err.kind];
       if (status === 401) reply.header('www-authenticate', 'Bearer');
+      if (status === 429) reply.header('retry-after', String((err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds ?? 60));
       return reply.code(status).send({ error: { code: err.code, message: err.message, details: err.details ?? null } });
     }
     const fe = err as FastifyError;

@@ -13,6 +13,7 @@ import { syncTables } from './migrations/0008-sync.js';
 import { jiraAccountMappings } from './migrations/0009-jira-account-mappings.js';
 import { destinationStatusResolution } from './migrations/0011-destination-status-resolution.js';
 import { jiraWebhookInbox } from './migrations/0010-jira-webhook-inbox.js';
+import { consoleSessions } from './migrations/0012-console-sessions.js';
 
 export function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -27,6 +28,7 @@ export function migrationsFor(storage: Storage): Record<string, Migration> {
     '0009-jira-account-mappings': jiraAccountMappings,
     '0010-jira-webhook-inbox': jiraWebhookInbox(storage.dialect),
     '0011-destination-status-resolution': destinationStatusResolution,
+    '0012-console-sessions': consoleSessions,
   };
 }
 

@@ -10,6 +10,8 @@ export interface UsersTable {
   disabled: number;
   created_at: number;
   updated_at: number;
+  /** scrypt hash of the console password (migration 0012); null = no password set. */
+  password_hash?: string | null;
 }
 
 export interface ApiTokensTable {
@@ -119,7 +121,7 @@ export interface MetaTable {
   value: string;
 }
 
-export interface Database extends DeliveryTables, AccountMappingTables, SyncTables {
+export interface Database extends DeliveryTables, AccountMappingTables, SyncTables, ConsoleTables {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   alerts: AlertsTable;
@@ -238,4 +240,37 @@ export interface SyncWrittenTable {
 export interface SyncTables {
   sync_comment_links: SyncCommentLinksTable;
   sync_written: SyncWrittenTable;
+}
+
+/** Console sign-in (migration 0012). */
+export interface ConsoleSessionsTable {
+  /** SHA-256 (hex) of the session id; the id itself is only in the browser's cookie. */
+  id_hash: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute end of the session, whatever its activity. */
+  expires_at: number;
+}
+
+export interface UserInvitesTable {
+  /** SHA-256 (hex) of the invite token. */
+  token_hash: string;
+  user_id: string;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface LoginFailuresTable {
+  /** `email:<normalized email>` or `ip:<client address>`. */
+  key: string;
+  at: number;
+}
+
+export interface ConsoleTables {
+  console_sessions: ConsoleSessionsTable;
+  user_invites: UserInvitesTable;
+  login_failures: LoginFailuresTable;
 }

@@ -179,7 +179,7 @@ export class UsersService {
    * for the bootstrap admin (idempotent). Without it, and only when there are no users yet, a token
    * is generated and returned so that the caller can write it to a 0600 file.
    */
-  async bootstrapAdmin(adminToken: string | null): Promise<{ generatedToken: string | null; warning?: string }> {
+  async bootstrapAdmin(adminToken: string | null): Promise<{ generatedToken: string | null; adminId?: string; warning?: string }> {
     const system: Actor = { type: 'system', id: null, name: 'bootstrap' };
     const now = this.clock.now();
     const email = 'admin@alertsync.local';
@@ -218,7 +218,7 @@ export class UsersService {
     if ((await usersRepo.countUsers(this.db)) > 0) return { generatedToken: null };
     const admin = await this.createBootstrapUser(system, email);
     const { token } = await this.createToken(system, admin.id, { name: 'generated admin token', expiresInDays: null });
-    return { generatedToken: token };
+    return { generatedToken: token, adminId: admin.id };
   }
 
   private createBootstrapUser(actor: Actor, email: string): Promise<User> {

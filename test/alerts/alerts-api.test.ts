@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachDb, startTestService, type TestService } from '../support/service.js';
+import { inviteToken, login, withSession } from '../support/console.js';
 
 const base = { title: 'Brute force on sshd', severity: 'HIGH', type: 'RULE' };
 
@@ -119,7 +120,11 @@ forEachDb('alerts API', (db) => {
     assert.equal(user.body.email, `ana.${db}@example.com`);
     const a = await svc.api('POST', '/api/alerts', base);
     const id = a.body.id;
-    assert.equal((await svc.api('PUT', `/api/alerts/${id}/status`, { status: 'TRIAGED' }, undefined, { 'x-alertsync-client': 'console' })).status, 200);
+    // A change made with a console session is recorded with origin console (issue #13).
+    const invite = await svc.api('POST', `/api/users/${user.body.id}/invites`);
+    assert.equal((await svc.api('POST', `/api/invites/${inviteToken(invite.body.url)}`, { password: 'console password' }, null)).status, 204);
+    const session = await login(svc, `ana.${db}@example.com`, 'console password');
+    assert.equal((await withSession(svc, session, 'PUT', `/api/alerts/${id}/status`, { status: 'TRIAGED' })).status, 200);
     assert.equal((await svc.api('PUT', `/api/alerts/${id}/status`, { status: 'TRIAGED' })).status, 200);
     const byEmail = await svc.api('PUT', `/api/alerts/${id}/assignee`, { email: `ANA.${db}@example.com` });
     assert.equal(byEmail.status, 200);

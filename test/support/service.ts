@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { createService, type Service } from '../../src/service.js';
 import type { Storage } from '../../src/storage/db.js';
+import type { Clock } from '../../src/clock.js';
 import { createTestDatabase } from './postgres.js';
 
 export type DbKind = 'sqlite' | 'postgres';
@@ -36,7 +37,12 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
-export async function startTestService(db: DbKind, env: Record<string, string> = {}, reuse?: { dataDir: string; databaseUrl: string | null; secretKey: string; adminToken: string }): Promise<TestService> {
+export async function startTestService(
+  db: DbKind,
+  env: Record<string, string> = {},
+  reuse?: { dataDir: string; databaseUrl: string | null; secretKey: string; adminToken: string },
+  opts: { clock?: Clock } = {},
+): Promise<TestService> {
   const dataDir = reuse?.dataDir ?? mkdtempSync(join(tmpdir(), 'alertsync-test-'));
   const databaseUrl = reuse ? reuse.databaseUrl : db === 'postgres' ? await createTestDatabase('svc') : null;
   const adminToken = reuse?.adminToken ?? `test-admin-${randomBytes(16).toString('hex')}`;
@@ -63,7 +69,7 @@ export async function startTestService(db: DbKind, env: Record<string, string> =
     },
   });
   const logger = createLogger({ level: config.logLevel, destination: sink });
-  const service = await createService(config, logger);
+  const service = await createService(config, logger, opts.clock);
   await service.app.listen({ port: 0, host: '127.0.0.1' });
   if (config.workerEnabled) service.worker.start();
   const addr = service.app.server.address();
