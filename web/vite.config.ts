@@ -3,7 +3,9 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-export default defineConfig({
+// `npm run build:web` and the tests build with NODE_ENV=production: with another NODE_ENV (the test
+// runner sets "test") Vite would bundle React's development build.
+export default defineConfig(() => ({
   plugins: [react()],
   build: {
     outDir: 'dist',
@@ -13,4 +15,4 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false,
   },
-});
+}));

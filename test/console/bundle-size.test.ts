@@ -31,7 +31,7 @@ test('first load: the scripts of the console, gzip-compressed, stay under 400 KB
       }
     });
     await signIn(page, svc.url, me.email, PASSWORD);
-    await page.locator('canvas').first().waitFor();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
     await page.waitForLoadState('networkidle');
     const total = [...scripts.values()].reduce((a, b) => a + b, 0);
     const lines = [...scripts].map(([url, n]) => `  ${new URL(url).pathname} ${(n / 1024).toFixed(1)} KB`);

@@ -90,7 +90,7 @@ async function jira(emu: RunningEmulator, method: string, path: string, body?: u
 const adfText = (node: unknown): string => {
   if (!node || typeof node !== 'object') return '';
   const n = node as { text?: string; content?: unknown[] };
-  return (n.text ?? '') + (n.content ?? []).map(adfText).join(' ');
+  return (n.text ?? '') + (n.content ?? []).map(adfText).join('');
 };
 
 test('sign-in: an admin sets a password through the invite link, signs in, and every main page passes axe at both widths', async () => {
@@ -210,7 +210,7 @@ test('the destination wizard, two-way included: Jira lists fetched live, the web
           // Two-way: the instance URL and the secret, once, with the steps to register the webhook.
           await page.getByRole('heading', { name: 'Two-way sync' }).waitFor();
           const url = await page.getByLabel('Instance URL (webhook URL)').inputValue();
-          const secret = await page.getByLabel('Secret').inputValue();
+          const secret = await page.getByLabel('Secret', { exact: true }).inputValue();
           assert.match(url, /\/webhooks\/jira\/dst_/);
           assert.ok(secret.length >= 20, 'a secret is shown');
           await page.getByText('project = SEC').waitFor();
@@ -229,7 +229,7 @@ test('the destination wizard, two-way included: Jira lists fetched live, the web
           await page.getByLabel('I have stored the secret and registered the webhook').check();
           await page.getByRole('button', { name: 'Continue' }).click();
           // The secret is not on the page any more, nor anywhere in browser storage.
-          assert.equal(await page.getByLabel('Secret').count(), 0);
+          assert.equal(await page.getByLabel('Secret', { exact: true }).count(), 0);
           assert.ok(!(await page.content()).includes(secret), 'the secret left the page');
           assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0]);
         } else {
@@ -300,7 +300,7 @@ test("a Jira error in the wizard: a wrong API token is refused with Jira's own m
       // The emulator's (Jira Cloud's) plain-text 401 answer, passed on by the service.
       assert.match(await error.innerText(), /Client must be authenticated to access this resource/);
       await checkPage(page, 'wizard-jira-error');
-      assert.equal(await page.getByRole('heading', { name: 'Destination' }).count(), 1, 'still on the first step');
+      assert.equal(await page.getByRole('heading', { name: 'Destination', exact: true }).count(), 1, 'still on the first step');
 
       // An issue type the project does not have: the list Jira gave is named.
       await page.getByLabel('Jira API token').fill(BOT.apiToken);

@@ -14,8 +14,13 @@ const STATE_COLOURS: Record<string, string> = { done: '#1b7f3b', pending: '#2f6d
 
 export default function OverviewPage() {
   const o = useData(() => api<Overview>('GET', '/api/overview'), [], POLL_MS * 3);
-  if (o.error && !o.data) return <ErrorBox error={o.error} />;
-  if (!o.data) return <Loading />;
+  if (!o.data)
+    return (
+      <>
+        <PageTitle>Overview</PageTitle>
+        {o.error ? <ErrorBox error={o.error} /> : <Loading />}
+      </>
+    );
   const { alertsOverTime, deliveriesByState, sites } = o.data;
 
   const times = alertsOverTime.map((b) => new Date(b.bucketStart).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
