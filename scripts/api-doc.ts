@@ -54,6 +54,15 @@ export async function renderApiDoc(): Promise<string> {
       'returned by `GET /api/alerts/{id}` as `history`: `[{id, kind, field, from, to, actor: {type, id, name}, origin, at}]`,',
       'oldest first (there is no separate history endpoint); comments carry their own `origin`.',
       '',
+      '## Overview',
+      '',
+      '`GET /api/overview` is read when asked, nothing is cached. `alertsOverTime`: one bucket per hour (UTC hours, empty ones',
+      'included) from `hours - 1` hours before the current hour to the current hour, alerts counted by creation time and',
+      'severity. `deliveriesByState`: delivery jobs of every kind per destination and state. `sites`: every Jira site the',
+      'limiter knows, `requestsPerSecond` = requests this process sent to it over the last 60 s (each replica measures its',
+      'own), `limitPerSecond` = the rate the limiter allows now, `configuredPerSecond` = its ceiling. `oldestWaitingJob`:',
+      'the earliest-created job that is pending, blocked or paused (`waitingSinceMs` = now minus its creation), or null.',
+      '',
     ].join('\n');
   } finally {
     await service.close();

@@ -35,6 +35,9 @@ import { JiraListsService } from './delivery/jira-lists-service.js';
 import { jiraListRoutes } from './http/routes/jira-lists.js';
 import { JiraAccountMappingsService } from './delivery/jira-account-mappings-service.js';
 import { jiraAccountMappingRoutes } from './http/routes/jira-account-mappings.js';
+import { SiteRequestMeter } from './delivery/site-request-meter.js';
+import { OverviewService } from './overview/overview-service.js';
+import { overviewRoutes } from './http/routes/overview.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -94,6 +97,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     const metrics = createMetrics();
     const limiter = new DbSiteRateLimiter(storage.db, storage.dialect, config.siteRateLimit);
     const jiraMetrics = installDeliveryMetrics(metrics, storage.db);
+    const siteMeter = new SiteRequestMeter(clock);
     const access = createJiraAccess(destinations, storage.db, {
       timeoutMs: config.jiraTimeoutMs,
       allowInsecure: config.allowInsecureJira,
@@ -101,6 +105,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       refuseHost: (siteHost) => hostRefusal(siteHost, config),
       onRequest: (info, siteHost) => {
         jiraMetrics.onJiraRequest(info);
+        siteMeter.record(siteHost);
         // Every answer teaches the site's limiter its pace (429s, X-RateLimit-* headers).
         limiter.observe(siteHost, { status: info.status, ...info.rateLimit }).catch((err: unknown) => logger.warn({ err, siteHost }, 'could not record the Jira site rate'));
       },
@@ -151,6 +156,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
     alerts.onCommitted(delivery.onAlertsCommitted);
     destinations.onChange(delivery.onDestinationChanged);
     const inbox = new JiraInboxService({ db: storage.db, clock });
+    const sites = new JiraSitesService(storage.db, clock, limiter);
     const app = await buildApp({
       logger,
       storage,
@@ -160,6 +166,7 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       audit: new AuditService(storage.db),
       consoleAuth,
       publicUrl: config.publicUrl,
+      consoleDir: config.consoleDir,
       limits: { maxBodyBytes: config.maxBodyBytes, maxBatchBodyBytes: config.maxBatchBodyBytes, maxJsonDepth: config.maxJsonDepth },
       timeouts: { requestMs: config.requestTimeoutMs, headersMs: config.headersTimeoutMs, connectionMs: config.connectionTimeoutMs, keepAliveMs: config.keepAliveTimeoutMs },
       cursorKey: box.deriveKey('list cursors'),
@@ -168,7 +175,8 @@ export async function createService(config: Config, logger: Logger, clock: Clock
       plugins: [
         destinationRoutes({ destinations }),
         jiraWebhookRoutes({ inbox, secretsFor: (id) => destinations.webhookSecretsFor(id), maxBodyBytes: config.webhookMaxBodyBytes, maxJsonDepth: config.maxJsonDepth }),
-        deliveryRoutes({ delivery, sites: new JiraSitesService(storage.db, clock, limiter), lists }),
+        deliveryRoutes({ delivery, sites, lists }),
+        overviewRoutes({ overview: new OverviewService(storage.db, clock, { list: () => sites.list(), defaultRate: limiter.defaultRate }, () => siteMeter.rates()) }),
         jiraListRoutes({ lists, destinations }),
         jiraAccountMappingRoutes({ mappings: new JiraAccountMappingsService(storage.db, clock) }),
         ...(process.env.ALERTSYNC_BENCH_BARE_ROUTE === '1' ? [benchRoutes()] : []),

@@ -12,6 +12,7 @@ import type { AuditService } from '../audit/audit-service.js';
 import type { ConsoleAuthService } from '../users/console-auth-service.js';
 import { installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
+import { installConsole, type PageFallback } from './console-static.js';
 import { installValidation } from './validation.js';
 import { installSafeJsonParser } from './json-parser.js';
 import { installNulGuard } from './nul-guard.js';
@@ -44,6 +45,8 @@ export interface AppDeps {
   consoleAuth: ConsoleAuthService;
   /** ALERTSYNC_PUBLIC_URL, without a trailing slash. */
   publicUrl: string;
+  /** The built web console served at `/` (ALERTSYNC_CONSOLE_DIR); null = none (tests of the API alone). */
+  consoleDir: string | null;
   /** Extra route groups (destinations, delivery, webhooks) registered by their own modules. */
   plugins?: RouteGroup[];
 }
@@ -89,7 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installSafeJsonParser(app, { maxDepth: deps.limits.maxJsonDepth });
   installNulGuard(app);
   installValidation(app);
-  installErrorHandling(app);
+  let pages: PageFallback | null = null;
+  installErrorHandling(app, () => pages);
   installHttpMetrics(app, deps.metrics);
 
   await app.register(swagger, {
@@ -128,6 +132,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...(deps.plugins ?? []),
   ];
   for (const group of groups) group(app);
+
+  // The web console at `/`, after the API's routes (its wildcard only gets what they do not match).
+  if (deps.consoleDir !== null) pages = await installConsole(app, deps.consoleDir);
 
   app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await app.ready();

@@ -2,6 +2,7 @@
 // problem; a 500 says nothing about internals (the log has the details, secrets redacted).
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError, type ErrorKind } from '../errors.js';
+import type { PageFallback } from './console-static.js';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -16,7 +17,8 @@ const STATUS: Record<ErrorKind, number> = {
   too_many_requests: 429,
 };
 
-export function installErrorHandling(app: FastifyInstance): void {
+/** `pages`: the console's answer to a page path no route matched (index.html); null = the JSON 404. */
+export function installErrorHandling(app: FastifyInstance, pages: () => PageFallback | null = () => null): void {
   app.setErrorHandler((err: FastifyError | DomainError | Error, request, reply) => {
     if (err instanceof DomainError) {
       const status = STATUS[err.kind];
@@ -49,6 +51,8 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error; the server log has the details', details: null } });
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}`, details: null } });
+    const page = pages()?.(request, reply);
+    if (page) return page;
+    return reply.code(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}`, details: null } });
   });
 }
