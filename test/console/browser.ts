@@ -24,10 +24,10 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds web/dist (vite build) unless it is newer than every file of web/src and web/index.html. */
+/** Builds web/dist (vite build) unless it is newer than every file of web/src, web/public, web/index.html and the Vite config. */
 export function ensureConsoleBuilt(): void {
   const index = join(ROOT, 'web', 'dist', 'index.html');
-  const sources = Math.max(newestMtime(join(ROOT, 'web', 'src')), statSync(join(ROOT, 'web', 'index.html')).mtimeMs, statSync(join(ROOT, 'web', 'vite.config.ts')).mtimeMs);
+  const sources = Math.max(newestMtime(join(ROOT, 'web', 'src')), newestMtime(join(ROOT, 'web', 'public')), statSync(join(ROOT, 'web', 'index.html')).mtimeMs, statSync(join(ROOT, 'web', 'vite.config.ts')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs > sources) return;
   // Two test files may get here at once: one builds, the other waits for its lock to go.
   const lock = join(ROOT, '.tmp', 'web-build.lock');
@@ -91,18 +91,16 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 export async function assertAccessible(page: Page, what: string): Promise<void> {
   // Evaluated through the DevTools protocol: not an inline script, so the service's CSP stays on.
   await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
-  });
+  // Page code as a string: the tests are type-checked without the DOM library.
+  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) })))`)) as Array<{ id: string; impact: string | null; help: string; targets: string[] }>;
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(bad, [], `${what}: serious or critical accessibility violations`);
 }
 
 /** Fails when the page scrolls sideways (tables scroll inside their own box instead). */
 export async function assertFitsWidth(page: Page, what: string): Promise<void> {
-  const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+  const { scroll, inner } = (await page.evaluate('({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })')) as { scroll: number; inner: number };
   assert.ok(scroll <= inner, `${what}: the page is ${scroll} px wide in a ${inner} px window`);
 }
 

@@ -130,7 +130,7 @@ test('sign-in: an admin sets a password through the invite link, signs in, and e
         const session = cookies.find((c) => c.name === 'alertsync_session');
         assert.ok(session?.httpOnly, 'HttpOnly session cookie');
         assert.equal(session.sameSite, 'Strict');
-        assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0]);
+        assert.deepEqual(await page.evaluate('[localStorage.length, sessionStorage.length]'), [0, 0]);
 
         await page.getByRole('heading', { name: 'Overview' }).waitFor();
         await page.locator('canvas').first().waitFor();
@@ -231,7 +231,7 @@ test('the destination wizard, two-way included: Jira lists fetched live, the web
           // The secret is not on the page any more, nor anywhere in browser storage.
           assert.equal(await page.getByLabel('Secret', { exact: true }).count(), 0);
           assert.ok(!(await page.content()).includes(secret), 'the secret left the page');
-          assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0]);
+          assert.deepEqual(await page.evaluate('[localStorage.length, sessionStorage.length]'), [0, 0]);
         } else {
           await page.getByRole('heading', { name: 'Test and finish' }).waitFor();
           const list = await s.svc.api('GET', '/api/destinations');
@@ -375,7 +375,10 @@ test("an analyst changes status and assignee and comments in the console: all th
 
 test(
   'a change made in Jira by a Jira user shows on the alert page without a reload (two-way)',
-  { todo: 'two-way apply (Jira → alert) is built in parallel on main and not merged into this branch yet: the service stores the webhook in its inbox but does not change the alert' },
+  {
+    todo:
+      'two-way apply (Jira → alert) is on main (872c5df) but not in this branch: merging main conflicts in server code (two 0012 migrations, src/service.ts) that the server side resolves; with main merged this test passed (checked by a local merge)',
+  },
   async () => {
     const s = await setup();
     try {
