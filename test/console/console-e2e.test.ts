@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../../src/jira/emulator/index.js';
 import { startTestService, type TestService } from '../support/service.js';
-import { BOT, issuesForAlert, waitFor } from '../support/delivery.js';
+import { BOT, createEmulatorDestination, issuesForAlert, waitFor } from '../support/delivery.js';
 import { WIDTHS, checkPage, ensureConsoleBuilt, launchBrowser, openPage, signIn, type WatchedPage } from './browser.js';
 
 const ENV = { ALERTSYNC_ALLOW_INSECURE_JIRA: '1', ALERTSYNC_WORKER_POLL_MS: '50', ALERTSYNC_RETRY_BASE_MS: '50', ALERTSYNC_RETRY_MAX_MS: '200', ALERTSYNC_CREATE_RECHECK_MS: '200' };
@@ -97,6 +97,7 @@ test('sign-in: an admin sets a password through the invite link, signs in, and e
   const s = await setup();
   try {
     const path = await invitePath(s.svc, s.admin.id);
+    await createEmulatorDestination(s.svc, s.emu, { name: 'Security', sync: { status: 'one_way', assignee: 'one_way', comments: 'one_way' }, statusMapping: SEC_MAPPING });
     await s.svc.api('POST', '/api/alerts', { title: 'Root login without MFA', severity: 'HIGH', type: 'RULE', description: 'Console sign-in as root', tags: ['aws', 'iam'], context: { sourceIp: '10.0.0.1' } });
     await s.svc.api('POST', '/api/alerts', { title: 'Disk almost full', severity: 'LOW', type: 'SYSTEM_ERROR' });
     for (const width of WIDTHS) {
@@ -135,6 +136,11 @@ test('sign-in: an admin sets a password through the invite link, signs in, and e
         await page.getByRole('heading', { name: 'Overview' }).waitFor();
         await page.locator('canvas').first().waitFor();
         await checkPage(page, 'overview');
+        // The charts' numbers: the two alerts by severity, from GET /api/overview.
+        await page.getByText('The numbers behind the charts').click();
+        assert.equal(await page.locator('.alert-totals td[data-severity="HIGH"]').innerText(), '1');
+        assert.equal(await page.locator('.alert-totals td[data-severity="LOW"]').innerText(), '1');
+        assert.equal(await page.locator('.alert-totals td[data-severity="CRITICAL"]').innerText(), '0');
         await page.getByRole('link', { name: 'Alerts', exact: true }).click();
         await page.getByRole('link', { name: 'Root login without MFA' }).waitFor();
         await checkPage(page, 'alerts');
@@ -368,6 +374,59 @@ test("an analyst changes status and assignee and comments in the console: all th
       // The second width works on a fresh service state.
       await s.svc.api('DELETE', `/api/destinations/${(await s.svc.api('GET', '/api/destinations')).body.destinations[0].id}`);
     }
+  } finally {
+    await s.close();
+  }
+});
+
+test("the alert page's deliveries: Jira's error on a failed sync, Retry once Jira is fixed, and manual dispatch", async () => {
+  const s = await setup();
+  try {
+    const ops = await s.svc.api('POST', '/api/destinations', {
+      name: 'Ops',
+      domain: s.emu.url,
+      issueType: 'Task',
+      projectKey: 'OPS',
+      email: BOT.email,
+      apiToken: BOT.apiToken,
+      sync: { status: 'one_way', assignee: 'off', comments: 'off' },
+      statusMapping: { OPEN: 'To Do', TRIAGED: 'In Progress', RESOLVED: 'In Review', CLOSED: 'Closed' },
+    });
+    assert.equal(ops.status, 201, ops.text);
+    // Only CRITICAL alerts are routed here; manual dispatch sends others.
+    const sec = await s.svc.api('POST', '/api/destinations', { name: 'Security', domain: s.emu.url, issueType: 'Task', projectKey: 'SEC', email: BOT.email, apiToken: BOT.apiToken, severities: ['CRITICAL'], manualDispatch: true });
+    assert.equal(sec.status, 201, sec.text);
+    const a = await s.svc.api('POST', '/api/alerts', { title: 'Token used from a new country', severity: 'HIGH', type: 'RULE' });
+    const issue = await waitFor('the OPS issue', () => issuesForAlert(s.emu, a.body.id)[0]);
+    // A Jira admin removes the "Close" transition: the issue cannot reach Closed.
+    const workflow = [...s.emu.emulator.store.projects.values()].find((p) => p.key === 'OPS')!.workflow;
+    const transitions = workflow.transitions;
+    workflow.transitions = transitions.filter((t) => t.name !== 'Close');
+    await withPage(1280, async ({ page }) => {
+      await signIn(page, s.svc.url, s.ada.email, PASSWORD);
+      await page.goto(`${s.svc.url}/alerts/${a.body.id}`);
+      await page.getByLabel('Status', { exact: true }).selectOption('CLOSED');
+      const failed = page.locator('.job[data-job-state="failed"]', { hasText: 'sync status' });
+      await failed.waitFor({ timeout: 30_000 });
+      // Jira's refusal, in the service's words with the issue key, is on the page.
+      assert.match(await failed.locator('.jira-error').innerText(), new RegExp(`cannot move ${issue.key} to "Closed"`));
+      await checkPage(page, 'alert-delivery-failed');
+
+      // The Jira admin puts the transition back; the analyst retries from the alert page.
+      workflow.transitions = transitions;
+      await failed.getByRole('button', { name: 'Retry' }).click();
+      await waitFor('Closed in Jira', () => s.emu.emulator.store.statuses.get(issue.statusId)!.name === 'Closed', 30_000);
+      await page.locator('.job[data-job-state="done"]', { hasText: 'sync status' }).waitFor({ timeout: 20_000 });
+
+      // Manual dispatch to the destination that allows it (the only one offered).
+      const options = await page.getByLabel('Send to destination').locator('option').allTextContents();
+      assert.deepEqual(options, ['Choose…', 'Security']);
+      await page.getByLabel('Send to destination').selectOption({ label: 'Security' });
+      await page.getByRole('button', { name: 'Dispatch' }).click();
+      await page.locator('.links a.issue-key', { hasText: /^SEC-\d+$/ }).waitFor({ timeout: 30_000 });
+    });
+    const keys = issuesForAlert(s.emu, a.body.id).map((i) => i.key.split('-')[0]).sort();
+    assert.deepEqual(keys, ['OPS', 'SEC'], 'one issue per destination, in Jira');
   } finally {
     await s.close();
   }

@@ -196,10 +196,11 @@ export interface JiraResolution {
 }
 
 export interface Overview {
-  alertsOverTime: Array<{ bucketStart: string } & Partial<Record<Severity, number>>>;
+  /** Alerts per hour; the severities in lower case. */
+  alertsOverTime: Array<{ bucketStart: string } & Record<Lowercase<Severity>, number>>;
   deliveriesByState: Array<{ destinationId: string; destinationName: string; state: string; count: number }>;
-  sites: Array<{ host: string; requestsPerSecond: number; limitPerSecond: number }>;
-  oldestWaitingJob: unknown;
+  sites: Array<{ host: string; requestsPerSecond: number; limitPerSecond: number; configuredPerSecond: number }>;
+  oldestWaitingJob: { id: string; kind: string; destinationId: string; state: string; waitingSince: string; waitingSinceMs: number } | null;
 }
 
 const GRANTS: Record<Role, readonly string[]> = {

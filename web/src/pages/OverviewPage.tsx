@@ -3,7 +3,7 @@ import { BarElement, CategoryScale, Chart as ChartJS, Legend, LinearScale, Toolt
 import { Bar } from 'react-chartjs-2';
 import { api } from '../api';
 import { POLL_MS, useData } from '../hooks';
-import { SEVERITIES, type Overview } from '../types';
+import { SEVERITIES, type Overview, type Severity } from '../types';
 import { ErrorBox, Loading, PageTitle, when } from '../components/ui';
 
 ChartJS.register(BarElement, CategoryScale, LinearScale, Tooltip, Legend);
@@ -26,7 +26,8 @@ export default function OverviewPage() {
   const times = alertsOverTime.map((b) => new Date(b.bucketStart).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
   const destinations = [...new Map(deliveriesByState.map((d) => [d.destinationId, d.destinationName])).entries()];
   const states = [...new Set(deliveriesByState.map((d) => d.state))];
-  const oldest = describeOldest(o.data.oldestWaitingJob);
+  const names = new Map(deliveriesByState.map((d) => [d.destinationId, d.destinationName]));
+  const oldest = describeOldest(o.data.oldestWaitingJob, names);
 
   return (
     <>
@@ -38,7 +39,7 @@ export default function OverviewPage() {
             <Bar
               aria-label="Bar chart: alerts over time by severity"
               role="img"
-              data={{ labels: times, datasets: SEVERITIES.map((s) => ({ label: s, data: alertsOverTime.map((b) => b[s] ?? 0), backgroundColor: SEV_COLOURS[s] })) }}
+              data={{ labels: times, datasets: SEVERITIES.map((s) => ({ label: s, data: alertsOverTime.map((b) => b[lower(s)] ?? 0), backgroundColor: SEV_COLOURS[s] })) }}
               options={{ maintainAspectRatio: false, animation: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } }}
             />
           </div>
@@ -71,7 +72,8 @@ export default function OverviewPage() {
                 labels: sites.map((s) => s.host),
                 datasets: [
                   { label: 'requests/s now', data: sites.map((s) => s.requestsPerSecond), backgroundColor: '#2f6db5' },
-                  { label: 'limit', data: sites.map((s) => s.limitPerSecond), backgroundColor: '#94a3b8' },
+                  { label: 'limit now (learned)', data: sites.map((s) => s.limitPerSecond), backgroundColor: '#94a3b8' },
+                  { label: 'configured limit', data: sites.map((s) => s.configuredPerSecond), backgroundColor: '#cbd5e1' },
                 ],
               }}
               options={{ maintainAspectRatio: false, animation: false, scales: { y: { beginAtZero: true } } }}
@@ -86,6 +88,29 @@ export default function OverviewPage() {
       </div>
       <details className="card">
         <summary>The numbers behind the charts</summary>
+        <div className="table-wrap">
+          <table className="alert-totals">
+            <caption>Alerts by severity (last 24 hours)</caption>
+            <thead>
+              <tr>
+                {SEVERITIES.map((s) => (
+                  <th key={s} scope="col">
+                    {s}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                {SEVERITIES.map((s) => (
+                  <td key={s} data-severity={s}>
+                    {alertsOverTime.reduce((n, b) => n + (b[lower(s)] ?? 0), 0)}
+                  </td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+        </div>
         <div className="table-wrap">
           <table>
             <caption>Deliveries by state</caption>
@@ -112,13 +137,16 @@ export default function OverviewPage() {
   );
 }
 
-/** The overview's oldest waiting job, whatever fields it carries (null when no job waits). */
-function describeOldest(j: unknown): { headline: string; detail: string | null } {
-  if (!j || typeof j !== 'object') return { headline: 'None', detail: 'No delivery is waiting.' };
-  const o = j as Record<string, unknown>;
-  const since = (o.createdAt ?? o.waitingSince ?? o.since) as string | undefined;
-  const ageMs = typeof o.ageMs === 'number' ? o.ageMs : typeof o.ageSeconds === 'number' ? o.ageSeconds * 1000 : since ? Date.now() - new Date(since).getTime() : null;
-  const headline = ageMs === null ? 'Waiting' : ageMs < 60_000 ? `${Math.round(ageMs / 1000)} s` : ageMs < 3_600_000 ? `${Math.round(ageMs / 60_000)} min` : `${(ageMs / 3_600_000).toFixed(1)} h`;
-  const parts = [o.kind, o.state, o.destinationName ?? o.destinationId].filter((x) => typeof x === 'string') as string[];
-  return { headline, detail: `${parts.join(' · ')}${since ? ` · since ${when(since)}` : ''}` || null };
+const lower = (s: Severity) => s.toLowerCase() as Lowercase<Severity>;
+
+function duration(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+/** The oldest job still waiting to run (pending, blocked or paused), or none. */
+function describeOldest(j: Overview['oldestWaitingJob'], names: Map<string, string>): { headline: string; detail: string | null } {
+  if (!j) return { headline: 'None', detail: 'No delivery is waiting.' };
+  return { headline: duration(j.waitingSinceMs), detail: `${j.kind.replace(/_/g, ' ')} · ${j.state} · ${names.get(j.destinationId) ?? j.destinationId} · since ${when(j.waitingSince)}` };
 }
