@@ -71,10 +71,12 @@ export class ConsoleAuthService {
       throw tooManyRequests('too_many_attempts', `too many failed sign-ins; try again in ${seconds} s`, seconds);
     }
 
-    const found = password.length <= PASSWORD_MAX_LENGTH ? await repo.findUserWithPassword(this.db, email) : undefined;
+    const found = await repo.findUserWithPassword(this.db, email);
     const why: LoginRefusal | null = !found ? 'unknown_email' : found.passwordHash === null ? 'no_password' : found.user.disabled ? 'user_disabled' : null;
-    // The same scrypt work whether or not there is a hash to check, so timing does not tell.
-    const matches = await verifyPassword(password.slice(0, PASSWORD_MAX_LENGTH), why === null ? found!.passwordHash! : await this.dummyHash());
+    // The same scrypt work whether or not there is a hash to check (and for an overlong password,
+    // which no stored password can be), so timing does not tell.
+    const verified = await verifyPassword(password.slice(0, PASSWORD_MAX_LENGTH), why === null ? found!.passwordHash! : await this.dummyHash());
+    const matches = verified && password.length <= PASSWORD_MAX_LENGTH;
     if (why !== null || !matches) {
       await repo.insertLoginFailures(this.db, keys, now);
       onRefused?.(why ?? 'wrong_password');

@@ -1,7 +1,7 @@
 // Console sign-in over real HTTP, on SQLite and PostgreSQL: login, cookie flags, the session cookie
 // on every /api route with the same roles, CSRF on changes, origin `console`, logout, expiry (moved
 // by an injected clock, no sleeps), disabled users.
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachDb, startTestService, type TestService } from '../support/service.js';
 import { ManualClock, login, rawLogin, userWithPassword, withSession } from '../support/console.js';
@@ -41,7 +41,7 @@ forEachDb('console sessions', (db) => {
 
   test('a wrong password, an unknown email and a user without a password get one answer', async () => {
     const answers = [];
-    for (const [email, password] of [['ana@example.com', 'not the password'], ['nobody@example.com', pw.analyst], ['admin@alertsync.local', 'whatever it is']]) {
+    for (const [email, password] of [['ana@example.com', 'not the password'], ['nobody@example.com', pw.analyst], ['admin@alertsync.local', 'whatever it is'], ['ana@example.com', pw.analyst + 'x'.repeat(300)]]) {
       const r = await rawLogin(svc, email!, password!);
       assert.equal(r.status, 401);
       assert.deepEqual(r.setCookie, []);
@@ -151,5 +151,22 @@ forEachDb('console sessions', (db) => {
     const r = await rawLogin(svc, 'dis@example.com', 'disabled password');
     assert.equal(r.status, 401);
     assert.match(r.body.error.message, /the email or password is not correct/);
+  });
+});
+
+describe('console session cookie with an http public URL', () => {
+  test('the cookie is not marked Secure (the console would be unusable over plain http)', async () => {
+    const svc = await startTestService('sqlite', { ALERTSYNC_WORKER_DISABLED: '1', ALERTSYNC_PUBLIC_URL: 'http://127.0.0.1:8080' });
+    try {
+      await userWithPassword(svc, 'plain@example.com', 'viewer', 'plain http password');
+      const s = await login(svc, 'plain@example.com', 'plain http password');
+      const flags = s.setCookie.split(';').map((p) => p.trim().toLowerCase());
+      assert.ok(flags.includes('httponly') && flags.includes('samesite=strict'), s.setCookie);
+      assert.ok(!flags.includes('secure'), s.setCookie);
+      const inv = await svc.api('POST', `/api/users/${s.body.user.id}/invites`);
+      assert.match(inv.body.url, /^http:\/\/127\.0\.0\.1:8080\/invite\//);
+    } finally {
+      await svc.close();
+    }
   });
 });
