@@ -185,7 +185,7 @@ test('the destination wizard, two-way included: Jira lists fetched live, the web
         // One destination per Jira site may be two-way: the 390 px run makes a one-way one.
         const mode = width === 1280 ? 'Two-way' : 'One-way';
         for (const group of ['Alert status', 'Assignee', 'Comments']) await page.getByRole('group', { name: group }).getByLabel(mode).check();
-        if (width === 1280) await checkPage(page, 'wizard-form');
+        await checkPage(page, 'wizard-form');
         await page.getByRole('button', { name: 'Continue' }).click();
 
         // Issue properties: people, priorities and labels come from the Jira site.
@@ -197,7 +197,7 @@ test('the destination wizard, two-way included: Jira lists fetched live, the web
         await page.getByLabel('Labels', { exact: true }).fill('alertsync-console');
         await page.getByRole('button', { name: 'Add label' }).click();
         await page.getByText('is new: Jira creates it').waitFor();
-        if (width === 1280) await checkPage(page, 'wizard-properties');
+        await checkPage(page, 'wizard-properties');
         await page.getByRole('button', { name: 'Continue' }).click();
 
         // Status mapping with the project's statuses read from Jira.
@@ -208,7 +208,7 @@ test('the destination wizard, two-way included: Jira lists fetched live, the web
         await page.getByRole('button', { name: 'Save changes' }).click();
         await page.getByText('Choose the Jira status for OPEN, TRIAGED, RESOLVED, CLOSED.').waitFor();
         for (const [st, jiraStatus] of Object.entries(SEC_MAPPING)) await page.getByLabel(st, { exact: true }).selectOption(jiraStatus);
-        if (width === 1280) await checkPage(page, 'wizard-status');
+        await checkPage(page, 'wizard-status');
         await page.getByRole('button', { name: 'Save changes' }).click();
 
         let destinationId: string;
@@ -249,7 +249,7 @@ test('the destination wizard, two-way included: Jira lists fetched live, the web
         const created = page.getByText(/Test alert created/);
         await created.waitFor({ timeout: 20_000 });
         const key = await created.locator('a.issue-key').innerText();
-        if (width === 1280) await checkPage(page, 'wizard-test');
+        await checkPage(page, 'wizard-test');
         // The issue exists in Jira, with what the wizard chose.
         const issue = [...s.emu.emulator.store.issues.values()].find((i) => i.key === key);
         assert.ok(issue, `${key} is in the emulator`);

@@ -91,7 +91,7 @@ export function AlertsPage() {
                 <th scope="col">Status</th>
                 <th scope="col">Assignee</th>
                 <th scope="col">Jira</th>
-                <th scope="col">Created</th>
+                <th scope="col" className="created">Created</th>
               </tr>
             </thead>
             <tbody>
@@ -118,7 +118,7 @@ export function AlertsPage() {
                       </a>
                     ))}
                   </td>
-                  <td className="small">{when(a.createdAt)}</td>
+                  <td className="small created">{when(a.createdAt)}</td>
                 </tr>
               ))}
             </tbody>
