@@ -434,10 +434,6 @@ test("the alert page's deliveries: Jira's error on a failed sync, Retry once Jir
 
 test(
   'a change made in Jira by a Jira user shows on the alert page without a reload (two-way)',
-  {
-    todo:
-      'two-way apply (Jira → alert) is on main (872c5df) but not in this branch: merging main conflicts in server code (two 0012 migrations, src/service.ts) that the server side resolves; with main merged this test passed (checked by a local merge)',
-  },
   async () => {
     const s = await setup();
     try {
