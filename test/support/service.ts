@@ -58,6 +58,8 @@ export async function startTestService(
     // Most tests save destinations on made-up *.atlassian.net sites: the statusMapping check of a save
     // would call out (DNS, then Jira). Tests of the check turn it on with an empty value.
     ALERTSYNC_JIRA_SAVE_CHECK_DISABLED: '1',
+    // Nor may the two-way reconciler search those sites: off unless a test turns it on.
+    ALERTSYNC_RECONCILE_INTERVAL_MS: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });

@@ -57,6 +57,8 @@ function options(ts: readonly JiraTransition[]): TransitionOption[] {
 /** Workflows learned per destination and project: a later walk plans on what an earlier one saw. */
 const learned = new Map<string, { graph: TransitionGraph; at: number }>();
 const LEARNED_TTL_MS = 10 * 60_000;
+/** How often a walk starts again from where a person moved the issue meanwhile. */
+const MAX_REPLANS = 3;
 
 export const syncStatusHandler: JobHandler<'sync_status'> = {
   async run(ctx) {
@@ -77,6 +79,7 @@ export const syncStatusHandler: JobHandler<'sync_status'> = {
     let current = key(issue.status?.name ?? '');
     const visited = new Set([current]);
     const path: string[] = [];
+    let replans = 0;
     const fill = fillWithResolution(access.destination.statusResolution);
     for (;;) {
       if (current === target) break;
@@ -91,7 +94,24 @@ export const syncStatusHandler: JobHandler<'sync_status'> = {
       }
       await ctx.acquire();
       const t0 = performance.now();
-      await client.transitionIssue(link.issueKey, next.step.transitionId, Object.keys(next.step.fields).length > 0 ? next.step.fields : undefined);
+      try {
+        await client.transitionIssue(link.issueKey, next.step.transitionId, Object.keys(next.step.fields).length > 0 ? next.step.fields : undefined);
+      } catch (err) {
+        // Someone moved the issue between our read and our transition (Jira: "Transition id 'x' is
+        // not valid for this issue"): read where it is now and plan again from there (a few times).
+        if (err instanceof JiraError && err.kind === 'invalid' && replans < MAX_REPLANS) {
+          await ctx.acquire();
+          const now = key((await client.getIssue(link.issueKey, ['status'])).status?.name ?? '');
+          if (now !== current) {
+            replans++;
+            current = now;
+            visited.clear();
+            visited.add(current);
+            continue;
+          }
+        }
+        throw err;
+      }
       await ctx.attempt('transitionIssue', 'ok', 204, link.issueKey, `${next.step.name}: ${next.step.from} → ${next.step.to}`, performance.now() - t0);
       path.push(next.step.to);
       current = next.step.to;
