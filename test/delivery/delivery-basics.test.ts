@@ -48,6 +48,10 @@ forEachDb('delivery: alerts become Jira issues', (db) => {
     const text = JSON.stringify(issue.description);
     for (const part of ['aws.root', alert.body.id, 'HIGH', 'https://alertsync.test/alerts/', 'https://runbooks.example/root', '\\"user\\": \\"root\\"']) assert.ok(text.includes(part), `description lacks ${part}`);
     assert.equal(issuesForAlert(emu, low.body.id).length, 0, 'a LOW alert is not routed to a HIGH/CRITICAL destination');
+    const byDestination = await svc.api('GET', `/api/alerts?destination=${destinationId}&limit=500`);
+    assert.equal(byDestination.status, 200, byDestination.text);
+    const listed = (byDestination.body.alerts as Array<{ id: string }>).map((a) => a.id);
+    assert.ok(listed.includes(alert.body.id) && !listed.includes(low.body.id), 'the destination filter lists the alerts with an issue there');
     const log = await svc.api('GET', `/api/destinations/${destinationId}/deliveries`);
     assert.ok(log.body.attempts.some((a: any) => a.request === 'createIssue' && a.outcome === 'ok' && a.issueKey === link.issueKey));
   });

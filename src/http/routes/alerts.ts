@@ -103,6 +103,7 @@ function register(fastify: FastifyInstance, deps: { alerts: AlertsService; users
         types: q.type,
         assigneeId,
         text: q.q,
+        destinationId: q.destination,
         after: q.cursor ? deps.cursors.decode(q.cursor) : undefined,
         limit: q.limit + 1,
       });

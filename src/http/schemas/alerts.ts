@@ -99,6 +99,7 @@ export const ListQuerySchema = Type.Object(
     type: Type.Optional(Type.Array(AlertTypeSchema)),
     assignee: Type.Optional(Type.String({ minLength: 1, maxLength: 320, description: 'user id, email, or "none"' })),
     q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    destination: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'destination id: only alerts with a Jira issue on it' })),
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
   },

@@ -96,6 +96,8 @@ export interface AlertQuery {
   types?: string[];
   assigneeId?: string | null;
   text?: string;
+  /** Only alerts with a Jira issue (a link) on this destination. */
+  destinationId?: string;
   after?: { createdAt: number; id: string };
   limit: number;
 }
@@ -115,6 +117,10 @@ export async function queryAlerts(db: Db, q: AlertQuery): Promise<Alert[]> {
         eb(sql`lower(coalesce(description, ''))`, 'like', sql`${pattern} escape '\\'`),
       ]),
     );
+  }
+  if (q.destinationId !== undefined) {
+    const destinationId = q.destinationId;
+    query = query.where((eb) => eb.exists(eb.selectFrom('alert_links').select('alert_links.alert_id').whereRef('alert_links.alert_id', '=', 'alerts.id').where('alert_links.destination_id', '=', destinationId)));
   }
   if (q.after) {
     const { createdAt, id } = q.after;

@@ -26,6 +26,7 @@ export function AlertsPage() {
       if (f.type) qs.append('type', f.type);
       if (f.assignee) qs.set('assignee', f.assignee);
       if (f.q) qs.set('q', f.q);
+      if (f.destination) qs.set('destination', f.destination);
       const r = await api<{ alerts: Alert[]; nextCursor: string | null }>('GET', `/api/alerts?${qs}`);
       const missing = r.alerts.filter((a) => !(links.current.get(a.id)?.length));
       await Promise.all(
@@ -41,7 +42,7 @@ export function AlertsPage() {
   );
 
   const userNames = useMemo(() => new Map((users.data?.users ?? []).map((u) => [u.id, u.name])), [users.data]);
-  const rows = (list.data?.alerts ?? []).filter((a) => !f.destination || (links.current.get(a.id) ?? []).some((l) => l.destinationId === f.destination));
+  const rows = list.data?.alerts ?? [];
   const [text, setText] = useState(f.q);
 
   function set(k: Filter, v: string) {
@@ -125,7 +126,6 @@ export function AlertsPage() {
           </table>
         </div>
       )}
-      {f.destination ? <p className="muted small">The destination filter applies to the newest 100 alerts matching the other filters.</p> : null}
     </>
   );
 }
