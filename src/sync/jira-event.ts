@@ -29,7 +29,8 @@ export interface JiraEvent {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
-const time = (v: unknown): number | null => {
+/** A Jira time (epoch ms, or text such as 2026-11-28T09:00:00.000+0000) as epoch ms; null when absent or unreadable. */
+export const jiraTime = (v: unknown): number | null => {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string') return null;
   // Jira writes "2026-11-28T09:00:00.000+0000": Date.parse wants a colon in the offset.
@@ -71,14 +72,14 @@ export function readJiraEvent(body: unknown): JiraEvent {
     const c = b.comment;
     const body = typeof c.body === 'string' || isObject(c.body) ? (c.body as string | object) : null;
     const deleted = b.webhookEvent === 'comment_deleted' || b.issue_event_type_name === 'issue_comment_deleted';
-    comment = { id: str(c.id)!, body, author: jiraUser(c.author) ?? jiraUser(c.updateAuthor), updatedAt: time(c.updated), deleted };
+    comment = { id: str(c.id)!, body, author: jiraUser(c.author) ?? jiraUser(c.updateAuthor), updatedAt: jiraTime(c.updated), deleted };
   }
 
   const changelogId = changelog ? Number(str(changelog.id) ?? NaN) : NaN;
   return {
     issueId: str(issue.id),
     issueKey: str(issue.key),
-    issueUpdatedAt: time(fields.updated) ?? (typeof b.timestamp === 'number' ? b.timestamp : null),
+    issueUpdatedAt: jiraTime(fields.updated) ?? (typeof b.timestamp === 'number' ? b.timestamp : null),
     changelogId: Number.isFinite(changelogId) ? changelogId : null,
     statusTo,
     assigneeTo,

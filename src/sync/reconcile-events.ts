@@ -13,6 +13,7 @@ import type { Destination } from '../destinations/destination.js';
 import type { JiraComment, JiraIssue } from '../jira/client/index.js';
 import type { WrittenValue } from './inbound-decisions.js';
 import { alertStatusForJiraStatus } from './status-mapping.js';
+import { jiraTime } from './jira-event.js';
 
 export interface ReconcileInput {
   destination: Pick<Destination, 'sync' | 'statusMapping'>;
@@ -26,11 +27,6 @@ export interface ReconcileInput {
 }
 
 const key = (s: string) => s.trim().toLowerCase();
-const time = (s: string | undefined): number | null => {
-  if (!s) return null;
-  const t = Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(t) ? null : t;
-};
 
 export function reconcileEvents(r: ReconcileInput): Record<string, unknown>[] {
   const { issue, destination: d } = r;
@@ -58,7 +54,7 @@ export function reconcileEvents(r: ReconcileInput): Record<string, unknown>[] {
       listed.add(c.id);
       if (r.ownComments.has(c.id)) continue;
       const known = r.inboundComments.get(c.id);
-      const updated = time(c.updated);
+      const updated = jiraTime(c.updated);
       if (known && (known.deleted || updated === null || updated <= known.jiraUpdatedAt)) continue;
       out.push({
         webhookEvent: 'alertsync:reconcile',

@@ -17,6 +17,7 @@ import { findAlert } from '../storage/repositories/alerts.js';
 import * as inbound from '../storage/repositories/sync-inbound.js';
 import { findWritten } from '../storage/repositories/sync.js';
 import { reconcileEvents } from './reconcile-events.js';
+import { jiraTime } from './jira-event.js';
 import type { JiraInboxService } from './jira-inbox-service.js';
 
 export interface ReconcilerDeps {
@@ -104,8 +105,8 @@ export class Reconciler {
       await this.deps.acquire(d.siteHost);
       const issues = await access.client.searchAll(`labels = "alertsync-dest-${d.id}" AND updated >= -${minutes}m ORDER BY updated ASC`, ['status', 'assignee', 'updated']);
       for (const issue of issues) {
-        const updated = issue.updated ? Date.parse(issue.updated.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : NaN;
-        if (Number.isFinite(updated)) watermark = Math.max(watermark, Math.min(updated, now));
+        const updated = jiraTime(issue.updated);
+        if (updated !== null) watermark = Math.max(watermark, Math.min(updated, now));
         const alertId = await findLinkedAlertId(db, d.id, issue.id, issue.key);
         if (alertId === null) continue;
         const alert = await findAlert(db, alertId);
