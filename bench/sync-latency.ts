@@ -7,7 +7,7 @@
 // the same change made directly (GET transitions + POST transition + webhook), the floor.
 import { createServer, type IncomingMessage } from 'node:http';
 import { spawnEmulator } from '../src/jira/emulator/spawn.js';
-import { BOT_BASIC, canPin, pinSelf, startService, removeDataDir, batchBody, call, until, bearer, freePort, BOT_EMAIL, BOT_TOKEN } from './support/harness.js';
+import { percentile as pct, BOT_BASIC, canPin, pinSelf, startService, removeDataDir, batchBody, call, until, bearer, freePort, BOT_EMAIL, BOT_TOKEN } from './support/harness.js';
 
 const SAMPLES = Number(process.env.BENCH_SYNC_SAMPLES ?? '50');
 const STORM = Number(process.env.BENCH_SYNC_STORM ?? '1000');
@@ -22,11 +22,6 @@ const ADA_BASIC = `Basic ${Buffer.from('ada.admin@example.com:ATATT-emulator-ada
 interface Hook {
   issue?: { key?: string };
   changelog?: { items?: Array<{ field?: string; toString?: string | null }> };
-}
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
 export async function run(): Promise<void> {

@@ -13,7 +13,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import { Pool } from 'undici';
 import { spawnEmulator } from '../src/jira/emulator/spawn.js';
-import { canPin, pinSelf, startService, removeDataDir, tempDataDir, batchBody, call, until, bearer, freePort, median, BOT_EMAIL, BOT_TOKEN } from './support/harness.js';
+import { percentile as pct, canPin, pinSelf, startService, removeDataDir, tempDataDir, batchBody, call, until, bearer, freePort, median, BOT_EMAIL, BOT_TOKEN } from './support/harness.js';
 
 const SAMPLES = Number(process.env.BENCH_TWO_WAY_SAMPLES ?? '40');
 const STORM = Number(process.env.BENCH_TWO_WAY_STORM ?? '1000');
@@ -25,7 +25,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '3');
 const ADA_BASIC = `Basic ${Buffer.from('ada.admin@example.com:ATATT-emulator-ada-admin').toString('base64')}`;
 const MAPPING = { OPEN: 'To Do', TRIAGED: 'In Progress', RESOLVED: 'Done', CLOSED: 'Done' };
 
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function twoWaySetup(svcUrl: string, emuUrl: string): Promise<{ id: string; secret: string }> {

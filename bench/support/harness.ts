@@ -13,6 +13,8 @@ export const BOT_EMAIL = 'alertsync-bot@example.com';
 export const BOT_TOKEN = 'ATATT-emulator-alertsync-bot';
 export const BOT_BASIC = `Basic ${Buffer.from(`${BOT_EMAIL}:${BOT_TOKEN}`).toString('base64')}`;
 
+/** The p-th percentile (nearest rank) of a sample; NaN when empty. */
+export const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 export const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -72,7 +72,7 @@ export const applyJiraEventHandler: JobHandler<'apply_jira_event'> = {
         case 'check_assignee': {
           await ctx.acquire();
           const issue = await access.client.getIssue(link.issueKey, ['assignee']);
-          const r = decideCurrentAssignee(jiraUser(issue.assignee ? { ...issue.assignee, emailAddress: issue.assignee.emailAddress } : null), ictx);
+          const r = decideCurrentAssignee(jiraUser(issue.assignee ?? null), ictx);
           if (r.skipped) skipped.push(r.skipped);
           if (r.intent) await apply(r.intent);
           return;
