@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { SingleWriterSqliteDialect } from './sqlite-dialect.js';
+import { useCachedStatements } from './sqlite-statements.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -43,7 +44,7 @@ export function openSqlite(dataDir: string): Storage {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  cachePreparedStatements(database);
+  useCachedStatements(database);
   secureDataFiles(dataDir, path);
   const db = new Kysely<Database>({ dialect: new SingleWriterSqliteDialect({ database }) });
   return {
@@ -58,25 +59,6 @@ export function openSqlite(dataDir: string): Storage {
       await db.destroy();
     },
   };
-}
-
-/**
- * Kysely's SQLite driver prepares every statement anew on each call; preparing costs as much as
- * running a small query. Statements are reusable (better-sqlite3 runs them synchronously, so two
- * uses never overlap), so keep them by SQL text, in a bounded map.
- */
-function cachePreparedStatements(database: SQLite.Database, max = 2000): void {
-  const prepare = database.prepare.bind(database);
-  const cache = new Map<string, SQLite.Statement>();
-  database.prepare = ((source: string) => {
-    let stmt = cache.get(source);
-    if (!stmt) {
-      if (cache.size >= max) cache.clear();
-      stmt = prepare(source);
-      cache.set(source, stmt);
-    }
-    return stmt;
-  }) as typeof database.prepare;
 }
 
 export function openPostgres(url: string, poolSize = 30): Storage {

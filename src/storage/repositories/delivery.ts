@@ -107,10 +107,13 @@ function claimParts(dialect: Dialect, o: ClaimOptions) {
   // the issue it changes is linked already.)
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const notMine = o.exclude && o.exclude.length > 0 ? sql`and j.id not in (${sql.join(o.exclude)})` : sql``;
+  // The limits are written into the text (small integers, checked): SQLite plans a bound LIMIT
+  // worse (the lane lookups took 3× as long with \`limit ?\`; bench/RESULTS.md).
+  const limit = (lane: Lane) => sql.lit(Math.max(0, Math.floor(o[lane])));
   const laneDue = (lane: Lane) =>
     o.expired
-      ? sql`select j.id from delivery_jobs j where j.state = 'running' and j.lease_until < ${o.now} and j.lane = ${lane} ${notMine} and ${noEarlier} order by j.lease_until limit ${o[lane]} ${lock}`
-      : sql`select j.id from delivery_jobs j where j.lane = ${lane} and j.state = 'pending' and j.next_run_at <= ${o.now} and ${noEarlier} order by j.next_run_at, j.seq limit ${o[lane]} ${lock}`;
+      ? sql`select j.id from delivery_jobs j where j.state = 'running' and j.lease_until < ${o.now} and j.lane = ${lane} ${notMine} and ${noEarlier} order by j.lease_until limit ${limit(lane)} ${lock}`
+      : sql`select j.id from delivery_jobs j where j.lane = ${lane} and j.state = 'pending' and j.next_run_at <= ${o.now} and ${noEarlier} order by j.next_run_at, j.seq limit ${limit(lane)} ${lock}`;
   // Each lane's lookup keeps its own limit and index order (PostgreSQL: each in its own CTE, as a
   // locking clause may not stand in a UNION).
   const due = sql.join(lanes.map((l) => (dialect === 'postgres' ? sql`select id from ${sql.ref('due_' + l)}` : sql`select id from (${laneDue(l)})`)), sql` union all `);
@@ -130,6 +133,11 @@ export function sqliteClaimUpdate(o: ClaimOptions) {
   return sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${due}) and ${was} returning *`;
 }
 
+async function anyLeaseExpired(db: Db, now: number): Promise<boolean> {
+  const r = await db.selectFrom('delivery_jobs').select('id').where('state', '=', 'running').where('lease_until', '<', now).limit(sql.lit(1)).executeTakeFirst();
+  return r !== undefined;
+}
+
 /**
  * Claims due jobs of both lanes in one statement: pending ones whose time has come or, with
  * `expired`, running ones whose lease expired. A job is never claimed while an earlier job for the
@@ -144,6 +152,9 @@ export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Pro
   const empty = { jobs: [], rows: { alerts: new Map(), links: new Map(), destinationVersions: new Map() } };
   const { lanes, laneDue, due, set } = claimParts(dialect, o);
   if (lanes.length === 0) return empty;
+  // Leases seldom expire: a look at the lease index first spares the claim statement (and its
+  // write) almost every time.
+  if (o.expired && !(await anyLeaseExpired(db, o.now))) return empty;
   const extra = sql`to_jsonb(a) as alert_row, l.issue_id as link_issue_id, l.issue_key as link_issue_key, l.issue_url as link_issue_url, l.created_at as link_created_at, d.updated_at as destination_version`;
   const joins = (j: string) =>
     sql`left join alerts a on a.id = ${sql.ref(j + '.alert_id')} and ${sql.ref(j + '.kind')} <> 'test_issue'

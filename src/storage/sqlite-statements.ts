@@ -1,0 +1,70 @@
+// Prepared statements of the embedded SQLite database, as Kysely's SQLite driver uses them
+// (`reader`, `all`, `run`, `iterate`), made cheaper in two ways (measured in bench/RESULTS.md):
+//  - Kysely's driver prepares every statement anew on each call, and preparing costs as much as
+//    running a small query. Statements are reusable (better-sqlite3 runs them synchronously, so two
+//    uses never overlap), so they are kept by SQL text, in a bounded map.
+//  - better-sqlite3 builds each result row as an object property by property, which costs twice as
+//    much as reading the row as an array. Rows are read as arrays and turned into objects by a
+//    function made once per statement from its column names: an object literal, so every row of a
+//    statement has the same shape. A later column of the same name wins, as better-sqlite3 does.
+// A schema change (create, alter, drop) empties the map: a statement prepared before it could
+// return other columns afterwards.
+import type SQLite from 'better-sqlite3';
+
+type Row = Record<string, unknown>;
+
+interface CachedStatement {
+  readonly reader: boolean;
+  all(parameters: readonly unknown[]): Row[];
+  run(parameters: readonly unknown[]): SQLite.RunResult;
+  iterate(parameters: readonly unknown[]): IterableIterator<Row>;
+}
+
+/** A function that turns a row read as an array into an object keyed by the column names. */
+export function rowBuilder(columns: readonly string[]): (values: readonly unknown[]) => Row {
+  const fields = columns.map((name, i) => `${JSON.stringify(name)}: v[${i}]`).join(', ');
+  // Built from the statement's own column names (JSON-quoted), never from data.
+  return new Function('v', `return { ${fields} };`) as (values: readonly unknown[]) => Row;
+}
+
+function cached(stmt: SQLite.Statement, onSchemaChange: () => void, source: string): CachedStatement {
+  if (!stmt.reader) {
+    const changesSchema = /^\s*(create|alter|drop)\b/i.test(source);
+    return {
+      reader: false,
+      all: () => [],
+      run(parameters) {
+        const r = stmt.run(parameters);
+        if (changesSchema) onSchemaChange();
+        return r;
+      },
+      iterate: () => [][Symbol.iterator](),
+    };
+  }
+  stmt.raw(true);
+  const build = rowBuilder(stmt.columns().map((c) => c.name));
+  return {
+    reader: true,
+    all: (parameters) => (stmt.all(parameters) as unknown[][]).map(build),
+    run: (parameters) => stmt.run(parameters),
+    *iterate(parameters) {
+      for (const values of stmt.iterate(parameters) as IterableIterator<unknown[]>) yield build(values);
+    },
+  };
+}
+
+/** Makes `database.prepare` (as Kysely calls it) return kept statements that read rows as arrays. */
+export function useCachedStatements(database: SQLite.Database, max = 2000): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, CachedStatement>();
+  const clear = () => cache.clear();
+  database.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      if (cache.size >= max) cache.clear();
+      stmt = cached(prepare(source), clear, source);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  }) as unknown as typeof database.prepare;
+}
