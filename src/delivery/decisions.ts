@@ -3,7 +3,7 @@
 // in test/delivery/decisions.test.ts pin each rule. docs/delivery.md explains the guarantee.
 import type { JiraErrorKind } from '../jira/client/index.js';
 import { retryDelayMs } from './backoff.js';
-import type { JobKind } from './job.js';
+import type { JobKind, Lane } from './job.js';
 
 /**
  * "A create may have gone out": sent at `since`; its request is known to have ended by `until`
@@ -114,17 +114,26 @@ export function decideAfterFailure(
   return { action: 'fail', mark, outcome: 'failed' };
 }
 
-/** How many jobs of each lane to claim now; one slot is always kept for the priority lane. */
-export function claimPlan(s: { concurrency: number; inflightNormal: number; inflightPriority: number; now: number; lastExpiredScan: number; pollMs: number }): {
+/**
+ * The slots of a worker, per lane: `concurrency` for creates and sweeps, a quarter of it (at least
+ * one) more for sync jobs (a person's change waits for no storm of creates), one more for a test
+ * alert. On PostgreSQL each running job holds a pool connection (its job lock): the pool is sized
+ * from the total (storage/db.ts).
+ */
+export function laneSlots(concurrency: number): Record<Lane, number> {
+  return { priority: 1, sync: Math.max(1, Math.ceil(concurrency / 4)), normal: concurrency };
+}
+
+/** How many jobs of each lane to claim now: each lane up to its free slots. */
+export function claimPlan(s: { concurrency: number; inflight: Record<Lane, number>; now: number; lastExpiredScan: number; pollMs: number }): {
   priority: number;
+  sync: number;
   normal: number;
   scanExpired: boolean;
 } {
-  return {
-    priority: s.inflightPriority < 1 ? 1 : 0,
-    normal: Math.max(0, s.concurrency - s.inflightNormal),
-    scanExpired: s.now - s.lastExpiredScan >= s.pollMs,
-  };
+  const slots = laneSlots(s.concurrency);
+  const free = (lane: Lane) => Math.max(0, slots[lane] - s.inflight[lane]);
+  return { priority: free('priority'), sync: free('sync'), normal: free('normal'), scanExpired: s.now - s.lastExpiredScan >= s.pollMs };
 }
 
 /** Claim again at once only when a quarter of the normal slots are free: one query fills several. */

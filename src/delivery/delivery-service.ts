@@ -98,7 +98,7 @@ export class DeliveryService {
     let any = false;
     for (const d of all) {
       if (!linked.has(d.id) && !(await repo.hasOpenJob(tx, event.alert.id, d.id, 'create_issue'))) continue;
-      const base = { id: newId('job', event.at), alertId: event.alert.id, destinationId: d.id, siteHost: d.siteHost, lane: 'normal' as const, nextRunAt: event.at, now: event.at };
+      const base = { id: newId('job', event.at), alertId: event.alert.id, destinationId: d.id, siteHost: d.siteHost, nextRunAt: event.at, now: event.at };
       const by = event.actor.name;
       if (event.kind === 'status') await repo.enqueueJob(tx, { ...base, kind: 'sync_status', payload: { from: event.from, to: event.to, by } });
       else if (event.kind === 'assignee') await repo.enqueueJob(tx, { ...base, kind: 'sync_assignee', payload: { to: event.to, by } });
@@ -133,7 +133,7 @@ export class DeliveryService {
     const byId = new Map(all.map((d) => [d.id, d]));
     for (const id of ids) {
       const d = byId.get(id)!;
-      await repo.enqueueJob(tx, { id: newId('job', event.at), alertId: event.alert.id, destinationId: id, siteHost: d.siteHost, kind: 'create_issue', lane: 'normal', payload: { reason: 'routing' }, nextRunAt: event.at, now: event.at });
+      await repo.enqueueJob(tx, { id: newId('job', event.at), alertId: event.alert.id, destinationId: id, siteHost: d.siteHost, kind: 'create_issue', payload: { reason: 'routing' }, nextRunAt: event.at, now: event.at });
     }
     // The worker of this process looks right after the commit (onAlertsCommitted); on PostgreSQL
     // the other replicas hear of it by NOTIFY, which PostgreSQL delivers at the commit.
@@ -158,7 +158,7 @@ export class DeliveryService {
       if (await repo.hasOpenJob(tx, alertId, destinationId, 'create_issue')) throw conflict('already_dispatched', `the alert is already on its way to destination "${d.name}"`);
       const id = newId('job', now);
       // A manual dispatch searches Jira first: an earlier job may have created the issue.
-      await repo.enqueueJob(tx, { id, alertId, destinationId, siteHost: d.siteHost, kind: 'create_issue', lane: 'normal', payload: { reason: 'manual', by: actor.name }, nextRunAt: now, now, lookFirst: true });
+      await repo.enqueueJob(tx, { id, alertId, destinationId, siteHost: d.siteHost, kind: 'create_issue', payload: { reason: 'manual', by: actor.name }, nextRunAt: now, now, lookFirst: true });
       await this.#notify(tx);
       await recordAudit(tx, { at: now, actor, action: 'alert.dispatched', targetType: 'alert', targetId: alertId, details: { destinationId, jobId: id } });
       return (await repo.findJob(tx, id))!;
@@ -189,7 +189,7 @@ export class DeliveryService {
     const now = this.clock.now();
     const jobId = newId('job', now);
     await this.db.transaction().execute(async (tx) => {
-      await repo.enqueueJob(tx, { id: jobId, alertId: `test-${jobId}`, destinationId, siteHost: d.siteHost, kind: 'test_issue', lane: 'priority', payload: { title: 'alertsync test alert', requestedBy: actor.name }, nextRunAt: now, now });
+      await repo.enqueueJob(tx, { id: jobId, alertId: `test-${jobId}`, destinationId, siteHost: d.siteHost, kind: 'test_issue', payload: { title: 'alertsync test alert', requestedBy: actor.name }, nextRunAt: now, now });
       await recordAudit(tx, { at: now, actor, action: 'destination.test_sent', targetType: 'destination', targetId: destinationId, details: { jobId } });
     });
     this.wake();

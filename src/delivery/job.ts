@@ -18,7 +18,17 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export type JobState = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'blocked' | 'paused';
 /** States in which a job still has work to do: a later job of the same alert and destination waits. */
 export const OPEN_STATES: JobState[] = ['pending', 'running', 'blocked', 'paused'];
-export type Lane = 'normal' | 'priority';
+/**
+ * Which queue a job waits in: `priority` (test alerts: one slot of their own and a token kept back
+ * for them), `sync` (a person's change carried across a link, either way: slots of their own, so a
+ * storm of new alerts never holds it back) and `normal` (creates and duplicate sweeps).
+ */
+export type Lane = 'priority' | 'sync' | 'normal';
+
+export function laneOf(kind: JobKind): Lane {
+  if (kind === 'test_issue') return 'priority';
+  return (SYNC_JOB_KINDS as readonly string[]).includes(kind) ? 'sync' : 'normal';
+}
 
 /** Typed payloads, one per job kind. */
 export interface CreateIssuePayload {

@@ -16,7 +16,7 @@ import { JiraError, type JiraClient } from '../jira/client/index.js';
 import type { Destination } from '../destinations/destination.js';
 import { newId } from '../ids.js';
 import { claimPlan, decideAfterFailure, worthClaiming, type Failure, type Timing } from './decisions.js';
-import { QUEUE_KINDS, type DeliveryJob, type JobKind } from './job.js';
+import { QUEUE_KINDS, type DeliveryJob, type JobKind, type Lane } from './job.js';
 import { sleep, type SiteRateLimiter } from './rate-limiter.js';
 import { reclaimUnlockedJobs, type JobLock } from './job-lock.js';
 
@@ -97,7 +97,8 @@ export class DeliveryWorker {
   #loop: Promise<void> | null = null;
   #inflight = new Map<string, Promise<void>>();
   readonly #inflightJobs = new Map<string, DeliveryJob>();
-  #inflightPriority = 0;
+  /** Jobs running now, per lane (each lane has its own slots: decisions.laneSlots). */
+  readonly #inflightLane: Record<Lane, number> = { priority: 0, sync: 0, normal: 0 };
   #lastExpiredScan = 0;
   #newWork = true;
   #wake: (() => void) | null = null;
@@ -192,18 +193,16 @@ export class DeliveryWorker {
       this.#newWork = false;
       try {
         const now = clock.now();
-        const inflightNormal = this.#inflight.size - this.#inflightPriority;
-        const plan = claimPlan({ concurrency: settings.concurrency, inflightNormal, inflightPriority: this.#inflightPriority, now, lastExpiredScan: this.#lastExpiredScan, pollMs: settings.pollMs });
+        const plan = claimPlan({ concurrency: settings.concurrency, inflight: this.#inflightLane, now, lastExpiredScan: this.#lastExpiredScan, pollMs: settings.pollMs });
         if (plan.scanExpired) this.#lastExpiredScan = now;
         const base = { owner: this.id, now, leaseMs: settings.leaseMs, exclude: [...this.#inflightJobs.keys()] };
-        // Both lanes in one statement, which also brings the batch's alerts, links and destination versions.
-        const fresh = await repo.claimBatch(db, dialect, { ...base, priority: plan.priority, normal: plan.normal, expired: false });
+        // Every lane in one statement, which also brings the batch's alerts, links and destination versions.
+        const fresh = await repo.claimBatch(db, dialect, { ...base, priority: plan.priority, sync: plan.sync, normal: plan.normal, expired: false });
         batches.push(fresh);
         if (plan.scanExpired) {
-          const gotPriority = fresh.jobs.filter((j) => j.lane === 'priority').length;
-          const priority = gotPriority === 0 ? plan.priority : 0;
-          const normal = plan.normal - (fresh.jobs.length - gotPriority);
-          if (priority > 0 || normal > 0) batches.push(await repo.claimBatch(db, dialect, { ...base, priority, normal, expired: true }));
+          const left = (lane: Lane) => plan[lane] - fresh.jobs.filter((j) => j.lane === lane).length;
+          const rest = { priority: left('priority'), sync: left('sync'), normal: left('normal') };
+          if (rest.priority > 0 || rest.sync > 0 || rest.normal > 0) batches.push(await repo.claimBatch(db, dialect, { ...base, ...rest, expired: true }));
         }
       } catch (err) {
         logger.error({ err }, 'claiming delivery jobs failed');
@@ -212,7 +211,7 @@ export class DeliveryWorker {
         claimedCount += b.jobs.length;
         for (const job of b.jobs) this.#launch(job, b.rows);
       }
-      const batchFree = worthClaiming(settings.concurrency, this.#inflight.size - this.#inflightPriority);
+      const batchFree = worthClaiming(settings.concurrency, this.#inflightLane.normal);
       if ((claimedCount === 0 && !this.#newWork) || !batchFree) await this.#idle(!batchFree);
     }
   }
@@ -228,14 +227,13 @@ export class DeliveryWorker {
       };
       const t = setTimeout(done, pollMs);
       this.#wake = () => {
-        if (!forSlots || this.#newWork || !this.#running || worthClaiming(concurrency, this.#inflight.size - this.#inflightPriority)) done();
+        if (!forSlots || this.#newWork || !this.#running || worthClaiming(concurrency, this.#inflightLane.normal)) done();
       };
     });
   }
 
   #launch(job: DeliveryJob, loaded: Loaded | null): void {
-    const priority = job.lane === 'priority';
-    if (priority) this.#inflightPriority++;
+    this.#inflightLane[job.lane]++;
     this.#inflightJobs.set(job.id, job);
     const p = this.#executeLocked(job, loaded)
       .catch(async (err) => {
@@ -249,7 +247,10 @@ export class DeliveryWorker {
       .finally(() => {
         this.#inflight.delete(job.id);
         this.#inflightJobs.delete(job.id);
-        if (priority) this.#inflightPriority--;
+        this.#inflightLane[job.lane]--;
+        // A finished sync or test job may free the next job of its link (serialized per alert and
+        // destination): look again now, without waiting for a batch of create slots.
+        if (job.lane !== 'normal') this.#newWork = true;
         this.#wake?.();
       });
     this.#inflight.set(job.id, p);
@@ -347,7 +348,8 @@ export class DeliveryWorker {
       db,
       clock,
       settings,
-      acquire: (priority = false) => this.deps.limiter.acquire(job.siteHost, { priority, signal: this.#stop.signal }),
+      // Test alerts and sync jobs may take the token kept back from creates: a storm does not hold them back.
+      acquire: (priority = job.lane !== 'normal') => this.deps.limiter.acquire(job.siteHost, { priority, signal: this.#stop.signal }),
       sendCreate: (issue, leaseUntil) => this.creates.send(access.client, job.siteHost, issue, leaseUntil),
       reserveCreate: () => this.creates.reserve(access.client, job.siteHost),
       update,
@@ -365,7 +367,7 @@ export class DeliveryWorker {
           if (link) {
             await repo.insertLink(tx, { alertId: job.alertId, destinationId: job.destinationId, issueId: link.issueId, issueKey: link.issueKey, issueUrl: link.issueUrl, createdAt: now });
             if (link.sweep) {
-              await repo.enqueueJob(tx, { id: newId('job', now), alertId: job.alertId, destinationId: job.destinationId, siteHost: job.siteHost, kind: 'sweep_duplicates', lane: 'normal', payload: {}, nextRunAt: now + settings.sweepDelayMs, now });
+              await repo.enqueueJob(tx, { id: newId('job', now), alertId: job.alertId, destinationId: job.destinationId, siteHost: job.siteHost, kind: 'sweep_duplicates', payload: {}, nextRunAt: now + settings.sweepDelayMs, now });
             }
           }
           return true;

@@ -15,6 +15,7 @@ import { destinationStatusResolution } from './migrations/0011-destination-statu
 import { jiraWebhookInbox } from './migrations/0010-jira-webhook-inbox.js';
 import { twoWayApply } from './migrations/0012-two-way-apply.js';
 import { consoleSessions } from './migrations/0013-console-sessions.js';
+import { syncLane } from './migrations/0014-sync-lane.js';
 
 export function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -31,6 +32,7 @@ export function migrationsFor(storage: Storage): Record<string, Migration> {
     '0011-destination-status-resolution': destinationStatusResolution,
     '0012-two-way-apply': twoWayApply,
     '0013-console-sessions': consoleSessions,
+    '0014-sync-lane': syncLane,
   };
 }
 

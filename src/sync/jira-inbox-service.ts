@@ -83,7 +83,7 @@ export class JiraInboxService {
         payload: d.rawBody.toString('utf8'),
       });
       if (r !== 'duplicate' && state === 'pending' && alertId !== null) {
-        await enqueueJob(tx, { id: newId('job', now), alertId, destinationId: d.destination.id, siteHost: d.destination.siteHost, kind: 'apply_jira_event', lane: 'normal', payload: { inboxId: r.id }, nextRunAt: now, now });
+        await enqueueJob(tx, { id: newId('job', now), alertId, destinationId: d.destination.id, siteHost: d.destination.siteHost, kind: 'apply_jira_event', payload: { inboxId: r.id }, nextRunAt: now, now });
         if (this.deps.notify) await notifyWork(tx);
       }
       return r;

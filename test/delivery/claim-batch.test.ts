@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator, type RunningEmulator } from '../../src/jira/emulator/index.js';
-import { claimBatch, enqueueJob, findJob, insertLink, sqliteClaimUpdate, updateRunningJob } from '../../src/storage/repositories/delivery.js';
+import { claimBatch, enqueueJob, findJob, insertLink, linkKey, sqliteClaimUpdate, updateRunningJob } from '../../src/storage/repositories/delivery.js';
 import { CompiledQuery } from 'kysely';
 import { precompiled } from '../../src/storage/precompiled.js';
 import { newId } from '../../src/ids.js';
@@ -38,9 +38,9 @@ forEachDb('claim batch and precompiled statements', (db) => {
     const now = Date.now();
     await insertLink(kdb, { alertId: alerts[1]!, destinationId, issueId: '10001', issueKey: 'SEC-1', issueUrl: 'http://x/browse/SEC-1', createdAt: now });
     const pid = newId('job', now);
-    await enqueueJob(kdb, { id: pid, alertId: 'test-alert', destinationId, siteHost: '127.0.0.1', kind: 'test_issue', lane: 'priority', payload: { summary: 's' } as never, nextRunAt: now, now });
+    await enqueueJob(kdb, { id: pid, alertId: 'test-alert', destinationId, siteHost: '127.0.0.1', kind: 'test_issue', payload: { summary: 's' } as never, nextRunAt: now, now });
 
-    const first = await claimBatch(kdb, dialect, { owner: 'w-test', now: now + 1, leaseMs: 60_000, priority: 1, normal: 3, expired: false });
+    const first = await claimBatch(kdb, dialect, { owner: 'w-test', now: now + 1, leaseMs: 60_000, priority: 1, sync: 0, normal: 3, expired: false });
     assert.equal(first.jobs.length, 4);
     assert.equal(first.jobs[0]!.id, pid, 'the priority job comes first');
     assert.deepEqual(first.jobs.slice(1).map((j) => j.alertId), alerts.slice(0, 3), 'normal jobs in the order they were enqueued');
@@ -54,15 +54,42 @@ forEachDb('claim batch and precompiled statements', (db) => {
     assert.equal(first.rows.destinationVersions.size, 1);
 
     // The rest: one normal job left; the priority lane is empty.
-    const second = await claimBatch(kdb, dialect, { owner: 'w-test', now: now + 2, leaseMs: 60_000, priority: 1, normal: 3, expired: false });
+    const second = await claimBatch(kdb, dialect, { owner: 'w-test', now: now + 2, leaseMs: 60_000, priority: 1, sync: 0, normal: 3, expired: false });
     assert.deepEqual(second.jobs.map((j) => j.alertId), [alerts[3]]);
     // Nothing due; an expired-lease scan finds nothing before the leases end, everything after.
-    assert.equal((await claimBatch(kdb, dialect, { owner: 'w-test', now: now + 3, leaseMs: 60_000, priority: 1, normal: 8, expired: false })).jobs.length, 0);
-    assert.equal((await claimBatch(kdb, dialect, { owner: 'w-2', now: now + 4, leaseMs: 60_000, priority: 1, normal: 8, expired: true })).jobs.length, 0);
-    const again = await claimBatch(kdb, dialect, { owner: 'w-2', now: now + 120_000, leaseMs: 60_000, priority: 1, normal: 2, expired: true, exclude: [first.jobs[1]!.id] });
+    assert.equal((await claimBatch(kdb, dialect, { owner: 'w-test', now: now + 3, leaseMs: 60_000, priority: 1, sync: 0, normal: 8, expired: false })).jobs.length, 0);
+    assert.equal((await claimBatch(kdb, dialect, { owner: 'w-2', now: now + 4, leaseMs: 60_000, priority: 1, sync: 0, normal: 8, expired: true })).jobs.length, 0);
+    const again = await claimBatch(kdb, dialect, { owner: 'w-2', now: now + 120_000, leaseMs: 60_000, priority: 1, sync: 0, normal: 2, expired: true, exclude: [first.jobs[1]!.id] });
     assert.equal(again.jobs.length, 3, 'one priority and two normal jobs (one excluded)');
     assert.ok(!again.jobs.some((j) => j.id === first.jobs[1]!.id));
     assert.ok(again.jobs.every((j) => j.fence === 2 && j.leaseOwner === 'w-2'));
+  });
+
+  test('the sync lane: a sync job enqueued after a backlog of creates is claimed within its own limit, before them', async () => {
+    const kdb = svc.service.storage.db;
+    const dialect = svc.service.storage.dialect;
+    const destinationId = await createEmulatorDestination(svc, emu);
+    const made: string[] = [];
+    for (let i = 0; i < 4; i++) made.push((await svc.api('POST', '/api/alerts', { title: `lane ${i}`, severity: 'HIGH', type: 'RULE' })).body.id as string);
+    // The first alert has its issue already (its create is done): a sync job of it may run.
+    const linked = made[0]!;
+    await kdb.updateTable('delivery_jobs').set({ state: 'done' }).where('alert_id', '=', linked).execute();
+    const now = Date.now();
+    await insertLink(kdb, { alertId: linked, destinationId, issueId: '10009', issueKey: 'SEC-9', issueUrl: 'http://x/browse/SEC-9', createdAt: now });
+    await enqueueJob(kdb, { id: newId('job', now + 5), alertId: linked, destinationId, siteHost: '127.0.0.1', kind: 'sync_status', payload: { from: 'OPEN', to: 'TRIAGED', by: 't' }, nextRunAt: now + 5, now: now + 5 });
+    const syncJob = await kdb.selectFrom('delivery_jobs').select(['id', 'lane']).where('alert_id', '=', linked).where('kind', '=', 'sync_status').executeTakeFirstOrThrow();
+    assert.equal(syncJob.lane, 'sync', 'a sync kind is queued in the sync lane');
+    // No create slot free: the sync job is claimed all the same.
+    const onlySync = await claimBatch(kdb, dialect, { owner: 'w-lane', now: now + 10, leaseMs: 60_000, priority: 0, sync: 2, normal: 0, expired: false });
+    assert.deepEqual(onlySync.jobs.map((j) => [j.id, j.lane, j.kind]), [[syncJob.id, 'sync', 'sync_status']]);
+    assert.equal(onlySync.rows!.links.get(linkKey(linked, destinationId))?.issueKey, 'SEC-9', 'with its link');
+    // The creates wait for create slots, in their order.
+    const creates = await claimBatch(kdb, dialect, { owner: 'w-lane', now: now + 11, leaseMs: 60_000, priority: 0, sync: 2, normal: 2, expired: false });
+    assert.equal(creates.jobs.length, 2);
+    assert.ok(creates.jobs.every((j) => j.lane === 'normal' && j.kind === 'create_issue' && made.slice(1).includes(j.alertId)));
+    assert.equal(creates.jobs[0]!.alertId, made[1], 'the oldest create first');
+    // Leave no job of this test for the next one.
+    await kdb.updateTable('delivery_jobs').set({ state: 'cancelled' }).where('alert_id', 'in', made).where('state', 'in', ['pending', 'running']).execute();
   });
 
   test('a precompiled statement runs with each call\'s values, on the database and in a transaction; built once per dialect', async () => {
@@ -81,7 +108,7 @@ forEachDb('claim batch and precompiled statements', (db) => {
     assert.equal(builds, 1);
 
     // The fenced update, compiled per set of columns, writes what it is given and respects the fence.
-    const job = (await claimBatch(kdb, svc.service.storage.dialect, { owner: 'w-3', now: Date.now() + 600_000, leaseMs: 60_000, priority: 0, normal: 1, expired: true })).jobs[0]!;
+    const job = (await claimBatch(kdb, svc.service.storage.dialect, { owner: 'w-3', now: Date.now() + 600_000, leaseMs: 60_000, priority: 0, sync: 0, normal: 1, expired: true })).jobs[0]!;
     assert.equal(await updateRunningJob(kdb, job.id, job.fence - 1, { last_error: 'stale' }), false);
     assert.equal(await updateRunningJob(kdb, job.id, job.fence, { last_error: 'one', updated_at: 5 }), true);
     assert.equal(await updateRunningJob(kdb, job.id, job.fence, { last_error: 'two', updated_at: 6 }), true);
@@ -94,7 +121,7 @@ forEachDb('claim batch and precompiled statements', (db) => {
     test('the SQLite claim finds its jobs by key, not by walking every pending job (query plan)', async () => {
       const kdb = svc.service.storage.db;
       for (const expired of [false, true]) {
-        const q = sqliteClaimUpdate({ owner: 'w-plan', now: Date.now(), leaseMs: 1000, priority: 1, normal: 4, expired, exclude: ['x'] })!.compile(kdb);
+        const q = sqliteClaimUpdate({ owner: 'w-plan', now: Date.now(), leaseMs: 1000, priority: 1, sync: 0, normal: 4, expired, exclude: ['x'] })!.compile(kdb);
         const plan = await kdb.executeQuery(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]));
         const details = (plan.rows as Array<{ detail: string }>).map((r) => r.detail);
         // The update's own rows: found by the primary key (the subquery lists the ids).

@@ -1,7 +1,7 @@
 // Table tests of the delivery engine's decisions (src/delivery/decisions.ts): pure, no I/O.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterLookup, claimPlan, decideAfterFailure, maySend, planLookup, sendMarginMs, worthClaiming, type Failure } from '../../src/delivery/decisions.js';
+import { afterLookup, claimPlan, laneSlots, decideAfterFailure, maySend, planLookup, sendMarginMs, worthClaiming, type Failure } from '../../src/delivery/decisions.js';
 import { retryDelayMs } from '../../src/delivery/backoff.js';
 
 const T = { leaseMs: 120_000, jiraTimeoutMs: 30_000, createRecheckMs: 15_000, retryBaseMs: 1000, retryMaxMs: 60_000 };
@@ -86,12 +86,19 @@ test('backoff: doubling with half jitter, capped, never before Retry-After', () 
   for (const [attempt, retryAfterMs, r, want] of rows) assert.equal(retryDelayMs(attempt, { baseMs: 1000, maxMs: 60_000, retryAfterMs, random: () => r }), want, `attempt ${attempt}`);
 });
 
-test('claimPlan and worthClaiming: which jobs to claim', () => {
+test('claimPlan, laneSlots and worthClaiming: which jobs to claim', () => {
+  const at = (priority: number, sync: number, normal: number) => ({ priority, sync, normal });
   const rows: Array<[Parameters<typeof claimPlan>[0], ReturnType<typeof claimPlan>]> = [
-    [{ concurrency: 8, inflightNormal: 0, inflightPriority: 0, now: 1000, lastExpiredScan: 0, pollMs: 500 }, { priority: 1, normal: 8, scanExpired: true }],
-    [{ concurrency: 8, inflightNormal: 8, inflightPriority: 1, now: 1000, lastExpiredScan: 900, pollMs: 500 }, { priority: 0, normal: 0, scanExpired: false }],
-    [{ concurrency: 8, inflightNormal: 5, inflightPriority: 0, now: 1000, lastExpiredScan: 500, pollMs: 500 }, { priority: 1, normal: 3, scanExpired: true }],
+    [{ concurrency: 8, inflight: at(0, 0, 0), now: 1000, lastExpiredScan: 0, pollMs: 500 }, { priority: 1, sync: 2, normal: 8, scanExpired: true }],
+    [{ concurrency: 8, inflight: at(1, 2, 8), now: 1000, lastExpiredScan: 900, pollMs: 500 }, { priority: 0, sync: 0, normal: 0, scanExpired: false }],
+    [{ concurrency: 8, inflight: at(0, 0, 5), now: 1000, lastExpiredScan: 500, pollMs: 500 }, { priority: 1, sync: 2, normal: 3, scanExpired: true }],
+    // Every create slot taken (a storm): a person's change still has slots of its own.
+    [{ concurrency: 64, inflight: at(0, 3, 64), now: 1000, lastExpiredScan: 900, pollMs: 500 }, { priority: 1, sync: 13, normal: 0, scanExpired: false }],
+    [{ concurrency: 1, inflight: at(0, 0, 1), now: 1000, lastExpiredScan: 900, pollMs: 500 }, { priority: 1, sync: 1, normal: 0, scanExpired: false }],
   ];
+  assert.deepEqual(laneSlots(1), { priority: 1, sync: 1, normal: 1 });
+  assert.deepEqual(laneSlots(16), { priority: 1, sync: 4, normal: 16 });
+  assert.deepEqual(laneSlots(18), { priority: 1, sync: 5, normal: 18 });
   for (const [s, want] of rows) assert.deepEqual(claimPlan(s), want);
   assert.equal(worthClaiming(8, 7), false, 'one free slot of 8: wait for a batch');
   assert.equal(worthClaiming(8, 6), true, 'a quarter free: claim');

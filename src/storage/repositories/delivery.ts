@@ -5,7 +5,7 @@ import type { Db } from './users.js';
 import { byColumns, insertRow, precompiled } from '../precompiled.js';
 import { toAlert } from './alerts.js';
 import type { Alert } from '../../alerts/alert.js';
-import { OPEN_STATES, SYNC_JOB_KINDS, type PayloadOf, type AlertLink, type DeliveryAttempt, type DeliveryJob, type JobKind, type JobState, type Lane } from '../../delivery/job.js';
+import { OPEN_STATES, SYNC_JOB_KINDS, laneOf, type PayloadOf, type AlertLink, type DeliveryAttempt, type DeliveryJob, type JobKind, type JobState, type Lane } from '../../delivery/job.js';
 
 export function toJob(r: DeliveryJobsTable): DeliveryJob {
   return <DeliveryJob>{
@@ -44,7 +44,7 @@ export function nextSeq(now: number): number {
 
 export async function enqueueJob<K extends JobKind>(
   db: Db,
-  j: { id: string; alertId: string; destinationId: string; siteHost: string; kind: K; lane: Lane; payload: PayloadOf[K]; nextRunAt: number; now: number; lookFirst?: boolean },
+  j: { id: string; alertId: string; destinationId: string; siteHost: string; kind: K; payload: PayloadOf[K]; nextRunAt: number; now: number; lookFirst?: boolean },
 ): Promise<void> {
   await insertJobRow(db, {
       id: j.id,
@@ -53,7 +53,7 @@ export async function enqueueJob<K extends JobKind>(
       destination_id: j.destinationId,
       site_host: j.siteHost,
       kind: j.kind,
-      lane: j.lane,
+      lane: laneOf(j.kind),
       payload: JSON.stringify(j.payload),
       state: 'pending',
       attempts: 0,
@@ -82,6 +82,7 @@ export interface ClaimOptions {
   leaseMs: number;
   /** How many jobs of each lane to claim at most (0: none of that lane). */
   priority: number;
+  sync: number;
   normal: number;
   /** Running jobs whose lease expired (their worker died or stalled) instead of due pending ones. */
   expired: boolean;
@@ -98,7 +99,7 @@ export interface BatchRows {
 
 /** The pieces of the claim statement (claimBatch): the lanes asked for, each lane's due jobs, their union, the claim's SET. */
 function claimParts(dialect: Dialect, o: ClaimOptions) {
-  const lanes = (['priority', 'normal'] as const).filter((l) => o[l] > 0);
+  const lanes = (['priority', 'sync', 'normal'] as const).filter((l) => o[l] > 0);
   const noEarlier = sql`not exists (
         select 1 from delivery_jobs e
         where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in (${sql.join(OPEN_STATES)})
@@ -133,20 +134,22 @@ export function sqliteClaimUpdate(o: ClaimOptions) {
   return sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${due}) and ${was} returning *`;
 }
 
+const LANE_ORDER: Record<Lane, number> = { priority: 0, sync: 1, normal: 2 };
+
 async function anyLeaseExpired(db: Db, now: number): Promise<boolean> {
   const r = await db.selectFrom('delivery_jobs').select('id').where('state', '=', 'running').where('lease_until', '<', now).limit(sql.lit(1)).executeTakeFirst();
   return r !== undefined;
 }
 
 /**
- * Claims due jobs of both lanes in one statement: pending ones whose time has come or, with
+ * Claims due jobs of the three lanes (priority, sync, normal) in one statement: pending ones whose time has come or, with
  * `expired`, running ones whose lease expired. A job is never claimed while an earlier job for the
  * same alert and destination is still pending or running. Each claim bumps the fence, so a worker
  * that lost its lease cannot commit over the new owner. Each lane's lookup walks an index in order
  * (0004-claim-indexes), so a claim costs the same with 10 or 100,000 jobs waiting.
  * The claimed jobs come with the rows they need (`BatchRows`): on PostgreSQL in the same statement,
- * on SQLite (whose RETURNING cannot join) in one more query. Jobs are ordered priority lane first,
- * then by due time and sequence.
+ * on SQLite (whose RETURNING cannot join) in one more query. Jobs are ordered by lane (priority,
+ * sync, normal), then by due time and sequence.
  */
 export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Promise<{ jobs: DeliveryJob[]; rows: BatchRows | null }> {
   const empty = { jobs: [], rows: { alerts: new Map(), links: new Map(), destinationVersions: new Map() } };
@@ -190,7 +193,7 @@ export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Pro
       return { ...c, alert_row: alert, link_issue_id: r?.link_issue_id ?? null, link_issue_key: r?.link_issue_key ?? null, link_issue_url: r?.link_issue_url ?? null, link_created_at: r?.link_created_at ?? null, destination_version: r?.destination_version ?? null };
     });
   }
-  const jobs = rows.map(toJob).sort((a, b) => (a.lane === b.lane ? a.nextRunAt - b.nextRunAt || a.seq - b.seq : a.lane === 'priority' ? -1 : 1));
+  const jobs = rows.map(toJob).sort((a, b) => LANE_ORDER[a.lane] - LANE_ORDER[b.lane] || a.nextRunAt - b.nextRunAt || a.seq - b.seq);
   const out: BatchRows = { alerts: new Map(), links: new Map(), destinationVersions: new Map() };
   for (const r of rows) {
     if (r.alert_row) out.alerts.set(r.alert_id, toAlert(r.alert_row));
