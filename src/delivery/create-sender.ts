@@ -46,6 +46,8 @@ export interface CreateSenderDeps {
   acquire(site: string): Promise<void>;
   /** false: every create is a single request (ALERTSYNC_JIRA_BULK_CREATE_DISABLED). */
   bulk: boolean;
+  /** A job joined or opened a reservation that waits for its token: `parkedSlots` grew. */
+  onParked?(): void;
 }
 
 export class CreateSender {
@@ -55,6 +57,17 @@ export class CreateSender {
   #waiting = new Map<JiraClient, Reservation[]>();
   /** Requests sent and issues in them, for tests and benchmarks. */
   readonly stats = { requests: 0, bulkRequests: 0, issues: 0 };
+  #parkedJobs = 0;
+  #parkedReservations = 0;
+
+  /**
+   * Running jobs that need no slot of the worker now: the jobs waiting in a reservation for its
+   * token, less one per reservation (a reservation is one request to come, and counts as one job).
+   * The worker claims more jobs for these slots, and their creates can join the waiting request.
+   */
+  get parkedSlots(): number {
+    return this.#parkedJobs - this.#parkedReservations;
+  }
 
   constructor(private readonly deps: CreateSenderDeps) {}
 
@@ -69,10 +82,14 @@ export class CreateSender {
       const open = this.#waiting.get(client);
       if (open && open.length < (this.deps.bulk ? BULK_CREATE_LIMIT : 1)) {
         open.push(r);
+        this.#parkedJobs++;
+        this.deps.onParked?.();
         return;
       }
       const members = [r];
       this.#waiting.set(client, members);
+      this.#parkedJobs++;
+      this.#parkedReservations++;
       this.deps.acquire(site).then(
         () => this.#closeReservation(client, members).forEach((m) => m.resolve()),
         (err) => this.#closeReservation(client, members).forEach((m) => m.reject(err)),
@@ -82,6 +99,8 @@ export class CreateSender {
 
   #closeReservation(client: JiraClient, members: Reservation[]): Reservation[] {
     if (this.#waiting.get(client) === members) this.#waiting.delete(client);
+    this.#parkedJobs -= members.length;
+    this.#parkedReservations--;
     return members;
   }
 

@@ -115,10 +115,11 @@ export function decideAfterFailure(
 }
 
 /**
- * The slots of a worker, per lane: `concurrency` for creates and sweeps, a quarter of it (at least
- * one) more for sync jobs (a person's change waits for no storm of creates), one more for a test
- * alert. On PostgreSQL each running job holds a pool connection (its job lock): the pool is sized
- * from the total (storage/db.ts).
+ * The slots of a worker, per lane: `concurrency` for creates and sweeps (the creates waiting
+ * together for one bulk request's token hold one slot between them: worker.ts), a quarter of it (at
+ * least one) more for sync jobs (a person's change waits for no storm of creates), one more for a
+ * test alert. On PostgreSQL each running job holds a pool connection (its job lock): the pool is
+ * sized from the total (storage/db.ts).
  */
 export function laneSlots(concurrency: number): Record<Lane, number> {
   return { priority: 1, sync: Math.max(1, Math.ceil(concurrency / 4)), normal: concurrency };

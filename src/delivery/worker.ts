@@ -118,6 +118,8 @@ export class DeliveryWorker {
       timing: deps.settings,
       bulk: deps.settings.bulkCreate ?? true,
       acquire: (site) => deps.limiter.acquire(site, { signal: this.#stop.signal }),
+      // A create waiting with others for one request's token frees its slot: claim more.
+      onParked: () => this.#wake?.(),
     });
   }
 
@@ -164,6 +166,17 @@ export class DeliveryWorker {
     return this.#inflight.size;
   }
 
+  /**
+   * The creates and sweeps that hold a create slot (ALERTSYNC_WORKER_CONCURRENCY): every running
+   * job of the normal lane, except that the creates waiting together for the rate-limit token of one
+   * bulk request hold one slot between them (create-sender.ts, `parkedSlots`), up to as many freed
+   * slots as the concurrency: at most twice the concurrency of creates run at once (on PostgreSQL
+   * each holds a pool connection for its job lock; the pool is sized for that, storage/db.ts).
+   */
+  #busyNormal(): number {
+    return this.#inflightLane.normal - Math.min(this.creates.parkedSlots, this.deps.settings.concurrency);
+  }
+
   async #run(): Promise<void> {
     const { settings, logger, dialect, db, clock } = this.deps;
     if (dialect === 'sqlite') {
@@ -193,7 +206,7 @@ export class DeliveryWorker {
       this.#newWork = false;
       try {
         const now = clock.now();
-        const plan = claimPlan({ concurrency: settings.concurrency, inflight: this.#inflightLane, now, lastExpiredScan: this.#lastExpiredScan, pollMs: settings.pollMs });
+        const plan = claimPlan({ concurrency: settings.concurrency, inflight: { ...this.#inflightLane, normal: this.#busyNormal() }, now, lastExpiredScan: this.#lastExpiredScan, pollMs: settings.pollMs });
         if (plan.scanExpired) this.#lastExpiredScan = now;
         const base = { owner: this.id, now, leaseMs: settings.leaseMs, exclude: [...this.#inflightJobs.keys()] };
         // Every lane in one statement, which also brings the batch's alerts, links and destination versions.
@@ -211,7 +224,7 @@ export class DeliveryWorker {
         claimedCount += b.jobs.length;
         for (const job of b.jobs) this.#launch(job, b.rows);
       }
-      const batchFree = worthClaiming(settings.concurrency, this.#inflightLane.normal);
+      const batchFree = worthClaiming(settings.concurrency, this.#busyNormal());
       if ((claimedCount === 0 && !this.#newWork) || !batchFree) await this.#idle(!batchFree);
     }
   }
@@ -227,7 +240,7 @@ export class DeliveryWorker {
       };
       const t = setTimeout(done, pollMs);
       this.#wake = () => {
-        if (!forSlots || this.#newWork || !this.#running || worthClaiming(concurrency, this.#inflightLane.normal)) done();
+        if (!forSlots || this.#newWork || !this.#running || worthClaiming(concurrency, this.#busyNormal())) done();
       };
     });
   }

@@ -84,15 +84,25 @@ export const ALERT_TRUNCATED_NOTE = 'Alert truncated: the whole alert is in ';
 
 /** `<publicUrl>/alerts/<url-encoded id>?source=jira` (lone surrogates in the id become U+FFFD). Throws RangeError on an unusable publicUrl. */
 export function alertUrl(publicUrl: string, alertId: string): string {
+  const url = safeHttpUrl(`${checkedBase(publicUrl)}/alerts/${encodeURIComponent(wellFormed(alertId))}?source=jira`);
+  if (url === null) throw new RangeError('cannot build the alert URL');
+  return url;
+}
+
+/** The last public URL checked (every issue of a service has the same one): parsed once, not per issue. */
+let lastBase: { publicUrl: string; base: string } | null = null;
+
+/** `publicUrl` checked (absolute http(s), no query or fragment), without its trailing slashes. */
+function checkedBase(publicUrl: string): string {
+  if (lastBase?.publicUrl === publicUrl) return lastBase.base;
   const base = safeHttpUrl(publicUrl);
   if (base === null) throw new RangeError(`publicUrl must be an absolute http(s) URL: ${JSON.stringify(publicUrl)}`);
   const parsed = new URL(base);
   if (parsed.search !== '' || parsed.hash !== '' || base.endsWith('?') || base.endsWith('#')) {
     throw new RangeError('publicUrl must not have a query or fragment');
   }
-  const url = safeHttpUrl(`${base.replace(/\/+$/, '')}/alerts/${encodeURIComponent(wellFormed(alertId))}?source=jira`);
-  if (url === null) throw new RangeError('cannot build the alert URL');
-  return url;
+  lastBase = { publicUrl, base: base.replace(/\/+$/, '') };
+  return lastBase.base;
 }
 
 /** The issue summary: the title on one line, cut to Jira's 255 characters with `…`. */

@@ -83,8 +83,9 @@ export function openPostgres(url: string, poolSize = 30): Storage {
 
 export function openStorage(opts: { databaseUrl: string | null; dataDir: string; workerConcurrency?: number }): Storage {
   // Each job in flight holds one connection for its advisory lock (delivery/job-lock.ts): the
-  // worker's slots (delivery/decisions.ts laneSlots: the concurrency for creates, a quarter of it
-  // more for sync jobs, one for a test alert), plus room for HTTP.
+  // worker's slots (delivery/decisions.ts laneSlots: the concurrency for creates, which may run up
+  // to twice that many while creates wait together for one bulk request (delivery/worker.ts); a
+  // quarter of it more for sync jobs; one for a test alert), plus room for HTTP.
   const c = opts.workerConcurrency ?? 8;
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl, c + Math.max(1, Math.ceil(c / 4)) + 1 + 12) : openSqlite(opts.dataDir);
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, 2 * c + Math.max(1, Math.ceil(c / 4)) + 1 + 12) : openSqlite(opts.dataDir);
 }

@@ -106,3 +106,29 @@ test('bulk create: an issue Jira refuses alone fails alone; the others of its re
     await emu.close();
   }
 });
+
+// ALERTSYNC_WORKER_CONCURRENCY counts a bulk request's waiting creates as one job (docs/delivery.md,
+// "Bulk create"): at concurrency 4 under a 2 requests/s site limit, 150 alerts go in about 20
+// requests of up to 8 issues (twice the concurrency; before, a request held at most the 4 creates
+// running: 38 requests).
+for (const db of ['sqlite', 'postgres'] as const) {
+  test(`bulk create [${db}]: creates waiting for one request's token hold one slot between them, so a request holds up to twice the concurrency`, async () => {
+    const emu = await startEmulator({});
+    const svc = await startTestService(db, { ...SETTINGS, ALERTSYNC_WORKER_CONCURRENCY: '4', ALERTSYNC_JIRA_RATE_LIMIT: '2', ALERTSYNC_JOB_LEASE_MS: '60000', ALERTSYNC_JIRA_TIMEOUT_MS: '5000' });
+    try {
+      await createEmulatorDestination(svc, emu);
+      const alerts = Array.from({ length: 150 }, (_, i) => ({ title: `parked ${i}`, severity: 'HIGH', type: 'RULE' }));
+      const r = await svc.api('POST', '/api/alerts/batch', { alerts });
+      assert.equal(r.status, 201, r.text);
+      await waitFor('every create job to finish', async () => (await createJobsOpen(svc)) === 0, 60_000, 50);
+      const creates = emu.emulator.requests.filter((q) => q.method === 'POST' && (q.path === '/rest/api/3/issue/bulk' || q.path === '/rest/api/3/issue'));
+      assert.equal(issueCountsByAlert(emu).size, 150);
+      assert.ok([...issueCountsByAlert(emu).values()].every((n) => n === 1), 'one issue per alert');
+      // 150 ÷ 8 ≈ 19 full requests; a few go before their request has filled (the bucket's burst).
+      assert.ok(creates.length <= 28, `${creates.length} create requests for 150 alerts at concurrency 4`);
+    } finally {
+      await svc.close();
+      await emu.close();
+    }
+  });
+}
