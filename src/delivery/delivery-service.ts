@@ -94,10 +94,17 @@ export class DeliveryService {
     const aspect = event.kind === 'status' ? 'status' : event.kind === 'assignee' ? 'assignee' : 'comments';
     const all = (await listDestinations(tx)).filter((d) => d.sync[aspect] !== 'off' && event.origin !== `destination:${d.id}`);
     if (all.length === 0) return;
+    // The creates still to come are read before the links: a create that ends between the two
+    // reads has committed its link before the second one (on PostgreSQL each statement of a
+    // read-committed transaction sees what was committed before it). Read the other way round, a
+    // create ending in between was seen neither open nor linked, and the change was lost (found by
+    // test/sync/one-way-burst-replicas.test.ts: 79 of 80 comments).
+    const creating = new Set<string>();
+    for (const d of all) if (await repo.hasOpenJob(tx, event.alert.id, d.id, 'create_issue')) creating.add(d.id);
     const linked = new Set((await repo.listLinks(tx, event.alert.id)).map((l) => l.destinationId));
     let any = false;
     for (const d of all) {
-      if (!linked.has(d.id) && !(await repo.hasOpenJob(tx, event.alert.id, d.id, 'create_issue'))) continue;
+      if (!linked.has(d.id) && !creating.has(d.id)) continue;
       const base = { id: newId('job', event.at), alertId: event.alert.id, destinationId: d.id, siteHost: d.siteHost, nextRunAt: event.at, now: event.at };
       const by = event.actor.name;
       if (event.kind === 'status') await repo.enqueueJob(tx, { ...base, kind: 'sync_status', payload: { from: event.from, to: event.to, by } });
