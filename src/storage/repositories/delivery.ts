@@ -109,7 +109,7 @@ function claimParts(dialect: Dialect, o: ClaimOptions) {
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
   const notMine = o.exclude && o.exclude.length > 0 ? sql`and j.id not in (${sql.join(o.exclude)})` : sql``;
   // The limits are written into the text (small integers, checked): SQLite plans a bound LIMIT
-  // worse (the lane lookups took 3× as long with \`limit ?\`; bench/RESULTS.md).
+  // worse (the lane lookups took 3× as long with `limit ?`; bench/RESULTS.md).
   const limit = (lane: Lane) => sql.lit(Math.max(0, Math.floor(o[lane])));
   const laneDue = (lane: Lane) =>
     o.expired
