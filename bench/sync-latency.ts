@@ -5,9 +5,8 @@
 // (aim p99 < 100 ms) and while a storm of BENCH_SYNC_STORM (default 1,000) new alerts is being
 // delivered; and, as a ratio measured in the same run, the latency over the emulator's own time for
 // the same change made directly (GET transitions + POST transition + webhook), the floor.
-import { createServer, type IncomingMessage } from 'node:http';
 import { spawnEmulator } from '../src/jira/emulator/spawn.js';
-import { percentile as pct, BOT_BASIC, canPin, pinSelf, startService, removeDataDir, batchBody, call, until, bearer, freePort, BOT_EMAIL, BOT_TOKEN } from './support/harness.js';
+import { percentile as pct, BOT_BASIC, canPin, pinSelf, startService, removeDataDir, batchBody, call, until, bearer, startStatusHookReceiver, BOT_EMAIL, BOT_TOKEN } from './support/harness.js';
 
 const SAMPLES = Number(process.env.BENCH_SYNC_SAMPLES ?? '50');
 const STORM = Number(process.env.BENCH_SYNC_STORM ?? '1000');
@@ -19,49 +18,15 @@ const STORM = Number(process.env.BENCH_SYNC_STORM ?? '1000');
 const IDLE_GAP_MS = Number(process.env.BENCH_SYNC_IDLE_GAP_MS ?? '500');
 const ADA_BASIC = `Basic ${Buffer.from('ada.admin@example.com:ATATT-emulator-ada-admin').toString('base64')}`;
 
-interface Hook {
-  issue?: { key?: string };
-  changelog?: { items?: Array<{ field?: string; toString?: string | null }> };
-}
-
 export async function run(): Promise<void> {
   const pin = canPin();
   if (pin) pinSelf('1');
-  // Webhook receiver: resolves the waiter of "<issue key> → <status>".
-  const waiters = new Map<string, (at: number) => void>();
-  const receiver = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const at = performance.now();
-      res.writeHead(204).end();
-      try {
-        const h = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Hook;
-        for (const item of h.changelog?.items ?? []) {
-          if (item.field !== 'status') continue;
-          const k = `${h.issue?.key}→${item.toString}`;
-          waiters.get(k)?.(at);
-          waiters.delete(k);
-        }
-      } catch {
-        /* not ours */
-      }
-    });
-  });
-  const hookPort = await freePort();
-  await new Promise<void>((r) => receiver.listen(hookPort, '127.0.0.1', r));
+  const receiver = await startStatusHookReceiver();
   const emu = await spawnEmulator({ ...(pin ? { cpus: '0' } : {}) });
   let svc: Awaited<ReturnType<typeof startService>> | null = null;
-  const waitHook = (key: string, status: string, timeoutMs = 60_000) =>
-    new Promise<number>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no webhook for ${key} → ${status}`)), timeoutMs);
-      waiters.set(`${key}→${status}`, (at) => {
-        clearTimeout(t);
-        resolve(at);
-      });
-    });
+  const waitHook = receiver.wait;
   try {
-    await call(emu.url, 'POST', '/rest/webhooks/1.0/webhook', { auth: ADA_BASIC, want: 201, body: { name: 'bench', url: `http://127.0.0.1:${hookPort}/hook`, events: ['jira:issue_updated'] } });
+    await call(emu.url, 'POST', '/rest/webhooks/1.0/webhook', { auth: ADA_BASIC, want: 201, body: { name: 'bench', url: receiver.url, events: ['jira:issue_updated'] } });
     svc = await startService({ env: { ALERTSYNC_ALLOW_INSECURE_JIRA: '1', ALERTSYNC_WORKER_POLL_MS: '20' }, ...(pin ? { cpus: '1' } : {}) });
     const s = svc;
     await call(s.url, 'POST', '/api/destinations', {

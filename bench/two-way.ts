@@ -12,10 +12,9 @@
 //     off during the measure) vs POST /_bench/bare of the same server (reads the body, answers), with
 //     the same client (16 keep-alive connections), rounds alternating; medians.
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
 import { Pool } from 'undici';
 import { spawnEmulator } from '../src/jira/emulator/spawn.js';
-import { percentile as pct, canPin, pinSelf, startService, removeDataDir, tempDataDir, batchBody, call, until, bearer, freePort, median, BOT_EMAIL, BOT_TOKEN } from './support/harness.js';
+import { percentile as pct, canPin, pinSelf, startService, removeDataDir, tempDataDir, batchBody, call, until, bearer, median, startStatusHookReceiver, BOT_EMAIL, BOT_TOKEN } from './support/harness.js';
 
 const SAMPLES = Number(process.env.BENCH_TWO_WAY_SAMPLES ?? '40');
 const WARMUP = Number(process.env.BENCH_TWO_WAY_WARMUP ?? '5');
@@ -60,29 +59,13 @@ async function transition(emuUrl: string, key: string, to: string): Promise<void
 
 async function latency(pin: boolean): Promise<void> {
   // A bare receiver: the floor (Jira change → its webhook here).
-  const waiters = new Map<string, (at: number) => void>();
-  const receiver = createServer((req: IncomingMessage, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const at = performance.now();
-      res.writeHead(204).end();
-      try {
-        const h = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { issue?: { key?: string }; changelog?: { items?: Array<{ field?: string; toString?: string }> } };
-        for (const item of h.changelog?.items ?? []) if (item.field === 'status') waiters.get(`${h.issue?.key}→${item.toString}`)?.(at);
-      } catch {
-        /* not ours */
-      }
-    });
-  });
-  const hookPort = await freePort();
-  await new Promise<void>((r) => receiver.listen(hookPort, '127.0.0.1', r));
+  const receiver = await startStatusHookReceiver();
   const emu = await spawnEmulator({ ...(pin ? { cpus: '0' } : {}) });
   const svc = await startService({ env: { ALERTSYNC_ALLOW_INSECURE_JIRA: '1', ALERTSYNC_WORKER_POLL_MS: '20', ALERTSYNC_RECONCILE_INTERVAL_MS: '0' }, ...(pin ? { cpus: '1' } : {}) });
   try {
     const dest = await twoWaySetup(svc.url, emu.url);
     await call(emu.url, 'POST', '/rest/webhooks/1.0/webhook', { auth: ADA_BASIC, want: 201, body: { name: 'alertsync', url: `${svc.url}/webhooks/jira/${dest.id}`, events: ['jira:issue_updated'], secret: dest.secret } });
-    await call(emu.url, 'POST', '/rest/webhooks/1.0/webhook', { auth: ADA_BASIC, want: 201, body: { name: 'floor', url: `http://127.0.0.1:${hookPort}/hook`, events: ['jira:issue_updated'] } });
+    await call(emu.url, 'POST', '/rest/webhooks/1.0/webhook', { auth: ADA_BASIC, want: 201, body: { name: 'floor', url: receiver.url, events: ['jira:issue_updated'] } });
     const made = await call<{ alerts: Array<{ id: string }> }>(svc.url, 'POST', '/api/alerts/batch', { auth: bearer, want: 201, body: JSON.parse(batchBody(WARMUP + SAMPLES * 2)) });
     const ids = made.alerts.map((a) => a.id);
     const keys = await issueKeys(svc.url, ids);
@@ -92,7 +75,7 @@ async function latency(pin: boolean): Promise<void> {
       for (const id of sample) {
         await sleep(gapMs);
         const key = keys.get(id)!;
-        const hook = new Promise<number>((resolve) => waiters.set(`${key}→In Progress`, resolve));
+        const hook = receiver.wait(key, 'In Progress');
         const t0 = performance.now();
         await transition(emu.url, key, 'In Progress');
         for (;;) {

@@ -1,9 +1,11 @@
 // Shared helpers of the delivery benchmarks (ingest, delivery, storm, backlog): the real service as
 // a child process (optionally pinned with taskset), a raw keep-alive socket load generator (the
-// style of emulator-create.ts), small JSON calls for setup, RSS sampling from /proc and medians.
+// style of emulator-create.ts), small JSON calls for setup, RSS sampling from /proc, medians and a
+// bare status-webhook receiver (the latency parts' floor).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -247,4 +249,53 @@ export async function until(probe: () => Promise<boolean>, o: { everyMs: number;
     if (performance.now() > deadline) throw new Error(`timed out after ${o.timeoutMs} ms waiting for ${o.what}`);
     await sleep(o.everyMs);
   }
+}
+
+export interface StatusHookReceiver {
+  /** The URL to register as a Jira webhook (jira:issue_updated). */
+  url: string;
+  /** When (performance.now()) the webhook moving `key` to `status` arrived; rejects after `timeoutMs`. */
+  wait(key: string, status: string, timeoutMs?: number): Promise<number>;
+  close(): void;
+}
+
+/**
+ * A bare webhook receiver on loopback (the latency parts' floor and witness): answers 204 at once and
+ * resolves the waiter of "<issue key> → <status>" named by a status item of the changelog.
+ */
+export async function startStatusHookReceiver(): Promise<StatusHookReceiver> {
+  const waiters = new Map<string, (at: number) => void>();
+  const server = createHttpServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const at = performance.now();
+      res.writeHead(204).end();
+      try {
+        const h = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { issue?: { key?: string }; changelog?: { items?: Array<{ field?: string; toString?: string | null }> } };
+        for (const item of h.changelog?.items ?? []) {
+          if (item.field !== 'status') continue;
+          const k = `${h.issue?.key}→${item.toString}`;
+          waiters.get(k)?.(at);
+          waiters.delete(k);
+        }
+      } catch {
+        /* not ours */
+      }
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    wait: (key, status, timeoutMs = 60_000) =>
+      new Promise<number>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no webhook for ${key} → ${status}`)), timeoutMs);
+        waiters.set(`${key}→${status}`, (at) => {
+          clearTimeout(t);
+          resolve(at);
+        });
+      }),
+    close: () => server.close(),
+  };
 }
