@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Database } from './schema.js';
 import { SingleWriterSqliteDialect } from './sqlite-dialect.js';
 import { useCachedStatements } from './sqlite-statements.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -46,6 +47,9 @@ export function openSqlite(dataDir: string): Storage {
   database.pragma('busy_timeout = 5000');
   useCachedStatements(database);
   secureDataFiles(dataDir, path);
+  // WAL checkpoints in a thread of their own (sqlite-checkpointer.ts); if it fails, SQLite's
+  // automatic checkpoint is back on.
+  const checkpointer = startCheckpointer(database, path, { everyMs: CHECKPOINT_EVERY_MS });
   const db = new Kysely<Database>({ dialect: new SingleWriterSqliteDialect({ database }) });
   return {
     db,
@@ -56,10 +60,14 @@ export function openSqlite(dataDir: string): Storage {
       await sql`select 1`.execute(db);
     },
     async close() {
+      await checkpointer.stop();
       await db.destroy();
     },
   };
 }
+
+/** How often the checkpoint thread copies the WAL into the database file. */
+const CHECKPOINT_EVERY_MS = 200;
 
 export function openPostgres(url: string, poolSize = 30): Storage {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
