@@ -19,7 +19,7 @@ async function until(probe: () => boolean, what: string, timeoutMs = 20_000): Pr
   }
 }
 
-test('the thread copies the WAL into the database file (the connection's own checkpoint is off); closing leaves no WAL', async () => {
+test('the thread copies the WAL into the database file (the connection itself never checkpoints); closing leaves no WAL', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'alertsync-ckpt-'));
   const path = join(dir, 'alertsync.db');
   try {

@@ -6,6 +6,7 @@
 //   JIRA_EMULATOR_SITE_URL     base URL for `self` links (default http://host:port)
 // The first line on stdout is machine-readable: `jira-emulator listening on <url> admin-token <token>`.
 import { startEmulator } from './index.js';
+import { prepareAdfValidator } from './adf/validate.js';
 import type { FaultSettings } from './faults/faults.js';
 
 const port = Number(process.env.JIRA_EMULATOR_PORT ?? '8090');
@@ -22,6 +23,8 @@ if (process.env.JIRA_EMULATOR_FAULTS) {
     process.exit(2);
   }
 }
+// Ready means warm: the ADF schema is compiled before the first request, not during it.
+prepareAdfValidator();
 const emu = await startEmulator({
   port,
   host: process.env.JIRA_EMULATOR_HOST ?? '127.0.0.1',
