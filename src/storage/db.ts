@@ -49,7 +49,10 @@ export function openSqlite(dataDir: string): Storage {
   secureDataFiles(dataDir, path);
   // WAL checkpoints in a thread of their own (sqlite-checkpointer.ts); if it fails, SQLite's
   // automatic checkpoint is back on.
-  const checkpointer = startCheckpointer(database, path, { everyMs: CHECKPOINT_EVERY_MS });
+  const checkpointer = startCheckpointer(database, path, {
+    everyMs: CHECKPOINT_EVERY_MS,
+    onError: (err) => process.emitWarning(`the SQLite checkpoint thread failed (${err.message}); SQLite's automatic checkpoint is back on`, { code: 'ALERTSYNC_SQLITE_CHECKPOINTER' }),
+  });
   const db = new Kysely<Database>({ dialect: new SingleWriterSqliteDialect({ database }) });
   return {
     db,
