@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { may } from '../../users/user.js';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { Alert, AlertChange, Comment } from '../../alerts/alert.js';
 import type { AlertsService } from '../../alerts/alerts-service.js';
 import type { UsersService } from '../../users/users-service.js';
@@ -37,6 +37,26 @@ const AlertReceipt = Type.Object(
   { additionalProperties: false, description: 'The answer to a caller that may not read alerts (ingest role)' },
 );
 const CreatedAlert = Type.Union([Type.Ref('Alert'), AlertReceipt]);
+const CreatedBatch = (item: TSchema) => Type.Object({ alerts: Type.Array(item), created: Type.Integer(), deduplicated: Type.Integer() });
+
+/**
+ * The answers of the create routes, one schema per kind of caller. The routes document the union
+ * (`CreatedAlert`), but serializing a union makes the serializer validate every item against each
+ * branch until one fits. Each answer is serialized with the branch its caller gets instead
+ * (compiled at a route's first answer, then cached by Fastify): the answer to a batch of 1,000
+ * alerts took 12 ms and now 7.5 ms (bench/RESULTS.md).
+ */
+const AnswerSchemas = {
+  alert: Type.Ref('Alert'),
+  receipt: AlertReceipt,
+  batchOfAlerts: CreatedBatch(Type.Ref('Alert')),
+  batchOfReceipts: CreatedBatch(AlertReceipt),
+};
+
+/** Serializes `reply`'s payload with one of `AnswerSchemas` (for the status `reply` has). */
+function answerWith(reply: FastifyReply, schema: object): FastifyReply {
+  return reply.serializer(reply.compileSerializationSchema(schema as never, String(reply.statusCode)));
+}
 
 export function alertRoutes(deps: { alerts: AlertsService; users: UsersService; maxBatchBodyBytes: number; cursors: CursorCodec }) {
   return (fastify: FastifyInstance): void => register(fastify, deps);
@@ -59,7 +79,9 @@ function register(fastify: FastifyInstance, deps: { alerts: AlertsService; users
     },
     handler: async (request, reply) => {
       const { alert, created } = await alerts.create(actorOf(request), originOf(request), request.body);
-      return reply.code(created ? 201 : 200).send(mayRead(request) ? alertJson(alert) : { id: alert.id, created });
+      const read = mayRead(request);
+      reply.code(created ? 201 : 200);
+      return answerWith(reply, read ? AnswerSchemas.alert : AnswerSchemas.receipt).send(read ? alertJson(alert) : { id: alert.id, created });
     },
   });
 
@@ -70,14 +92,15 @@ function register(fastify: FastifyInstance, deps: { alerts: AlertsService; users
       tags,
       summary: 'Create up to 1,000 alerts, all or nothing',
       body: BatchSchema,
-      response: { 201: Type.Object({ alerts: Type.Array(CreatedAlert), created: Type.Integer(), deduplicated: Type.Integer() }), ...errorResponses },
+      response: { 201: CreatedBatch(CreatedAlert), ...errorResponses },
     },
     handler: async (request, reply) => {
       const results = await alerts.createBatch(actorOf(request), originOf(request), request.body.alerts);
       const created = results.filter((r) => r.created).length;
       const read = mayRead(request);
       const out = results.map((r) => (read ? alertJson(r.alert) : { id: r.alert.id, created: r.created }));
-      return reply.code(201).send({ alerts: out, created, deduplicated: results.length - created });
+      reply.code(201);
+      return answerWith(reply, read ? AnswerSchemas.batchOfAlerts : AnswerSchemas.batchOfReceipts).send({ alerts: out, created, deduplicated: results.length - created });
     },
   });
 
