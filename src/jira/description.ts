@@ -15,7 +15,9 @@
 //
 // Length limit: Jira rejects a description longer than 32,767 characters. Jira counts the stored
 // representation, so for ADF we measure `JSON.stringify(adf).length` (the JSON document as sent,
-// in UTF-16 code units like Java's String.length()), and for wiki the string's `length`. When either
+// in UTF-16 code units like Java's String.length()), and for wiki the string's `length`. The ADF
+// document is stringified only when a cheap upper bound of that length is over the limit
+// (format/json-length.ts): most descriptions are far below it. When either
 // form would be over, both are cut the same way (so Cloud and Data Center show the same content):
 // first the pretty-printed context, on a line boundary; then, if that is not enough, the
 // description text (on a grapheme boundary, with `…`); then tags, runbook and rule id. A note after
@@ -33,6 +35,7 @@ import {
   type AdfDoc,
 } from './format/adf.js';
 import { ELLIPSIS, cutWithEllipsis, prefixWithin, wellFormed } from './format/text.js';
+import { jsonFitsWithin } from './format/json-length.js';
 import { safeHttpUrl } from './format/url.js';
 import { escapeWikiText, jsonForWikiCode, wikiCodeBlock, wikiLink, wikiLinkTarget } from './format/wiki.js';
 
@@ -225,7 +228,8 @@ export function buildIssueDescription(input: IssueDescriptionInput, options: Iss
   if (input.context !== null && Object.keys(input.context).length > 0) {
     const pretty = JSON.stringify(input.context, bigintAsString, 2);
     const plain = pretty.split('\n');
-    context = { plain, wiki: jsonForWikiCode(pretty).split('\n'), shown: plain.length };
+    // The wiki form's lines only when wiki is built (delivery builds ADF only).
+    context = { plain, wiki: options.format === 'adf' ? [] : jsonForWikiCode(pretty).split('\n'), shown: plain.length };
   }
   const tags = input.tags.map(oneLine).filter((t) => t !== '');
   const s: Shown = {
@@ -247,7 +251,7 @@ export function buildIssueDescription(input: IssueDescriptionInput, options: Iss
   const fits = (): boolean => {
     if (!adfOnly && renderWiki(s).length > max) return false;
     lastAdf = renderAdf(s);
-    return JSON.stringify(lastAdf).length <= max;
+    return jsonFitsWithin(lastAdf, max);
   };
   const result = (truncated: boolean, measured: AdfDoc | null = null): IssueDescription => ({ adf: measured ?? renderAdf(s), wiki: adfOnly ? '' : renderWiki(s), truncated });
 

@@ -179,12 +179,26 @@ export function multiline(t: string, marks: ReadonlyArray<Maybe<AdfMark>> = []):
   return out;
 }
 
+/**
+ * The present items of `items`, arrays spread one level (what `items.flat().filter(present)` gives,
+ * without `flat`, which V8 runs on a slow generic path: it was a tenth of building a description).
+ */
+function flatPresent<T>(items: ReadonlyArray<Maybe<T> | T[]>): T[] {
+  const out: T[] = [];
+  for (const item of items) {
+    if (Array.isArray(item)) {
+      for (const x of item as T[]) if (present(x)) out.push(x);
+    } else if (present(item)) out.push(item as T);
+  }
+  return out;
+}
+
 export function paragraph(...children: Array<Maybe<AdfInline> | AdfInline[]>): AdfParagraph {
-  return { type: 'paragraph', content: children.flat().filter(present) };
+  return { type: 'paragraph', content: flatPresent(children) };
 }
 
 export function heading(level: AdfHeadingLevel, ...children: Array<Maybe<AdfInline> | AdfInline[]>): AdfHeading {
-  return { type: 'heading', attrs: { level }, content: children.flat().filter(present) };
+  return { type: 'heading', attrs: { level }, content: flatPresent(children) };
 }
 
 export function codeBlock(language: string | null, body: string): AdfCodeBlock {
@@ -206,7 +220,7 @@ export function bulletList(...items: Array<Maybe<AdfListItem>>): AdfBulletList |
 }
 
 export function doc(...blocks: Array<Maybe<AdfBlock> | AdfBlock[]>): AdfDoc {
-  return { type: 'doc', version: 1, content: blocks.flat().filter(present) };
+  return { type: 'doc', version: 1, content: flatPresent(blocks) };
 }
 
 /**
