@@ -1,5 +1,5 @@
 // Benchmark part "ingest": alerts ingested per second by the real service (a child process,
-// `node --import tsx src/main.ts`, SQLite in a temp dir, worker disabled so nothing is delivered),
+// compiled, as `npm start` runs it, SQLite in a temp dir, worker disabled so nothing is delivered),
 // (a) POST /api/alerts one alert per request, (b) POST /api/alerts/batch 100 alerts per request,
 // each as a ratio to (c) POST /_bench/bare of the same server (ALERTSYNC_BENCH_BARE_ROUTE=1: read
 // the JSON body, answer {"ok":true}), with the single-alert body. One destination exists, so each

@@ -64,9 +64,13 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** The compiled service (`tsc -p tsconfig.build.json`, as `npm run build` makes it). */
+export const SERVICE_ENTRY = 'dist/src/main.js';
+
 /**
- * Starts `node --import tsx src/main.ts` with a temp (or given) data dir, the bench admin token,
- * LOG_LEVEL=warn and `env`; resolves once /healthz answers.
+ * Starts the compiled service (`node dist/src/main.js`, or with BENCH_SERVICE=tsx `node --import
+ * tsx src/main.ts`) with a temp (or given) data dir, the bench admin token, LOG_LEVEL=warn and
+ * `env`; resolves once /healthz answers.
  */
 export async function startService(opts: { env?: Record<string, string>; cpus?: string; dataDir?: string } = {}): Promise<RunningService> {
   const port = await freePort();
@@ -74,7 +78,9 @@ export async function startService(opts: { env?: Record<string, string>; cpus?: 
   const env: NodeJS.ProcessEnv = { ...process.env, ALERTSYNC_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ALERTSYNC_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', ...opts.env };
   // BENCH_SERVICE_NODE_ARGS: extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const cmd = [process.execPath, ...nodeArgs, '--import', 'tsx', 'src/main.ts'];
+  // The compiled service, as `npm start` runs it (bench/run.ts builds it first); BENCH_SERVICE=tsx
+  // runs the sources through tsx instead, as `npm run dev` does.
+  const cmd = process.env.BENCH_SERVICE === 'tsx' ? [process.execPath, ...nodeArgs, '--import', 'tsx', 'src/main.ts'] : [process.execPath, ...nodeArgs, SERVICE_ENTRY];
   const child = opts.cpus ? spawn('taskset', ['-c', opts.cpus, ...cmd], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(cmd[0] as string, cmd.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {
