@@ -224,12 +224,13 @@ export function buildIssueDescription(input: IssueDescriptionInput, options: Iss
   const max = options.maxLength ?? JIRA_DESCRIPTION_MAX_LENGTH;
   const url = options.linkPath === undefined ? alertUrl(options.publicUrl, input.alertId) : linkUrl(options.publicUrl, options.linkPath);
 
+  const adfOnly = options.format === 'adf';
   let context: Shown['context'] = null;
   if (input.context !== null && Object.keys(input.context).length > 0) {
     const pretty = JSON.stringify(input.context, bigintAsString, 2);
     const plain = pretty.split('\n');
     // The wiki form's lines only when wiki is built (delivery builds ADF only).
-    context = { plain, wiki: options.format === 'adf' ? [] : jsonForWikiCode(pretty).split('\n'), shown: plain.length };
+    context = { plain, wiki: adfOnly ? [] : jsonForWikiCode(pretty).split('\n'), shown: plain.length };
   }
   const tags = input.tags.map(oneLine).filter((t) => t !== '');
   const s: Shown = {
@@ -245,7 +246,6 @@ export function buildIssueDescription(input: IssueDescriptionInput, options: Iss
     note: null,
   };
 
-  const adfOnly = options.format === 'adf';
   // The last ADF rendered by fits(): when it fits, that very document is the result.
   let lastAdf: AdfDoc | null = null;
   const fits = (): boolean => {
