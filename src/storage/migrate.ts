@@ -16,6 +16,7 @@ import { jiraWebhookInbox } from './migrations/0010-jira-webhook-inbox.js';
 import { twoWayApply } from './migrations/0012-two-way-apply.js';
 import { consoleSessions } from './migrations/0013-console-sessions.js';
 import { syncLane } from './migrations/0014-sync-lane.js';
+import { dropRedundantJobIndexes } from './migrations/0015-drop-redundant-job-indexes.js';
 
 export function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -33,6 +34,7 @@ export function migrationsFor(storage: Storage): Record<string, Migration> {
     '0012-two-way-apply': twoWayApply,
     '0013-console-sessions': consoleSessions,
     '0014-sync-lane': syncLane,
+    '0015-drop-redundant-job-indexes': dropRedundantJobIndexes,
   };
 }
 
