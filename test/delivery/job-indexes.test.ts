@@ -40,6 +40,7 @@ test('delivery_jobs: the dropped indexes are gone, and every query by state or d
       ['move a destination\'s jobs', () => repo.moveDestinationJobs(db, 'dst_1', ['blocked'], 'pending', now)],
       ['replay a destination\'s failed jobs', () => repo.replayFailed(db, 'dst_1', now)],
       ['list a destination\'s jobs', () => repo.listJobs(db, { destinationId: 'dst_1', limit: 10 })],
+      ['is a job due, then the claim', () => repo.claimBatch(db, 'sqlite', { owner: 'w', now, leaseMs: 1000, priority: 1, sync: 1, normal: 1, expired: false })],
       ['is a lease expired', () => repo.claimBatch(db, 'sqlite', { owner: 'w', now, leaseMs: 1000, priority: 1, sync: 1, normal: 1, expired: true })],
     ];
     for (const [what, call] of calls) {
