@@ -5,7 +5,7 @@
 // batches of 100 with the worker running; the rate is (issues − 1) / (last create − first create),
 // from the emulator's request log. Baseline, in the same run: C raw keep-alive connections posting
 // the very create body the service sent (taken from the emulator's request log), Basic auth of the
-// bot. Rounds alternate baseline/delivery; medians are reported. Two modes, each its own service
+// bot. After a warm-up of N alerts (BENCH_DELIVERY_WARMUP), BENCH_DELIVERY_ROUNDS (5) rounds alternate baseline/delivery; medians are reported. Two modes, each its own service
 // against the same emulator: without bulk create (ALERTSYNC_JIRA_BULK_CREATE_DISABLED=1; aim ≥ 0.2)
 // and with it (issues/s ÷ the emulator's single-create req/s; aim ≥ 0.8). Service CPU per delivered
 // issue = the service's CPU seconds of a round (ingest included) ÷ its issues. With bulk, each round
@@ -17,7 +17,9 @@ import { canPin, pinSelf, procCpuSeconds, startService, removeDataDir, createDes
 
 const C = Number(process.env.BENCH_DELIVERY_CONCURRENCY ?? '16');
 const N = Number(process.env.BENCH_DELIVERY_ALERTS ?? '3000');
-const ROUNDS = Number(process.env.BENCH_DELIVERY_ROUNDS ?? '3');
+const ROUNDS = Number(process.env.BENCH_DELIVERY_ROUNDS ?? '5');
+/** Alerts delivered before the rounds: until V8 has optimized the hot paths (a first round of 3,000 after a warm-up of 300 cost 1.3–2× the CPU per issue of the later ones). */
+const WARMUP = Number(process.env.BENCH_DELIVERY_WARMUP ?? String(N));
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? '2000');
 const BATCH = 100;
 
@@ -93,7 +95,7 @@ export async function run(): Promise<void> {
         };
 
         // warm-up (JIT, SQLite pages) and the single-create body the service sends
-        const warm = await deliverRound(300);
+        const warm = await deliverRound(WARMUP);
         const createReq = rawRequest(et, '/rest/api/3/issue', warm.body, { authorization: BOT_BASIC });
         await load(et, createReq, 201, { connections: C, ms: 500 });
 
@@ -135,7 +137,7 @@ export async function run(): Promise<void> {
         }
         console.log(`delivery [${label}] after the last batch was accepted (no ingest competing): ${median(afterIngest).toFixed(0)} issues/s, ratio ${median(ra).toFixed(3)} (rounds: ${f(ra, 3)})`);
         console.log(`delivery [${label}] service CPU per delivered issue: ${median(cpuPerIssue).toFixed(3)} ms (CPU seconds of the round, ingest included, ÷ issues; rounds ${f(cpuPerIssue, 3)}); ${(median(cpu) * 100).toFixed(0)}% of a CPU while delivering`);
-        console.log(`  ${ROUNDS} rounds of ${PHASE_MS} ms emulator creates + ${N} alerts delivered; ${pin ? 'emulator on CPU 0, service (and this poller) on CPU 1' : 'unpinned'}`);
+        console.log(`  ${ROUNDS} rounds of ${PHASE_MS} ms emulator creates + ${N} alerts delivered, after a warm-up of ${WARMUP} alerts; ${pin ? 'emulator on CPU 0, service (and this poller) on CPU 1' : 'unpinned'}`);
       } finally {
         await svc.stop();
         removeDataDir(svc.dataDir);
