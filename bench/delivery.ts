@@ -6,7 +6,8 @@
 // from the emulator's request log. Baseline, in the same run: C raw keep-alive connections posting
 // the very create body the service sent (taken from the emulator's request log), Basic auth of the
 // bot. After a warm-up of N alerts (BENCH_DELIVERY_WARMUP), BENCH_DELIVERY_ROUNDS (5) rounds alternate
-// baseline/delivery; medians are reported. Two modes, each its own service against the same emulator: without bulk create (ALERTSYNC_JIRA_BULK_CREATE_DISABLED=1; aim ≥ 0.2)
+// baseline/delivery; medians are reported. Two modes, each its own service against the same emulator:
+// without bulk create (ALERTSYNC_JIRA_BULK_CREATE_DISABLED=1; aim ≥ 0.2)
 // and with it (issues/s ÷ the emulator's single-create req/s; aim ≥ 0.8). Service CPU per delivered
 // issue = the service's CPU seconds of a round (ingest included) ÷ its issues. With bulk, each round
 // also measures the emulator alone taking bulk requests of C issues at C connections (issues/s): the
