@@ -31,7 +31,9 @@ test('delivery_jobs: the dropped indexes are gone, and every query by state or d
     for (let i = 0; i < 3; i++) {
       await repo.enqueueJob(db, { id: `job_${i}`, alertId: `alr_${i}`, destinationId: 'dst_1', siteHost: 'h.example', kind: 'create_issue', payload: { reason: 'routed' } as never, nextRunAt: now, now });
     }
-    seen.length = 0;
+    /** SQLite's plan for a recorded statement, one line per step. */
+    const planOf = (q: CompiledQuery): string[] =>
+      (database.prepare(`explain query plan ${q.sql}`).all(...(q.parameters as unknown[])) as Array<{ detail: string }>).map((p) => p.detail);
     const calls: Array<[string, () => Promise<unknown>]> = [
       ['reclaim running jobs', () => repo.reclaimRunningJobs(db, now)],
       ['oldest waiting job', () => oldestJobIn(db, ['pending', 'blocked'])],
@@ -48,8 +50,7 @@ test('delivery_jobs: the dropped indexes are gone, and every query by state or d
       await call();
       assert.ok(seen.length > 0, what);
       for (const q of seen) {
-        const plan = database.prepare(`explain query plan ${q.sql}`).all(...(q.parameters as unknown[])) as Array<{ detail: string }>;
-        const details = plan.map((p) => p.detail);
+        const details = planOf(q);
         const fullScan = details.filter((d) => /^SCAN (delivery_jobs|j)\b/.test(d) && !/USING (COVERING )?INDEX/.test(d));
         assert.deepEqual(fullScan, [], `${what}: ${q.sql}\n${details.join('\n')}`);
       }
@@ -59,7 +60,7 @@ test('delivery_jobs: the dropped indexes are gone, and every query by state or d
     await repo.countJobsByState(db);
     await jobCountsByDestinationAndState(db);
     for (const q of seen) {
-      const details = (database.prepare(`explain query plan ${q.sql}`).all(...(q.parameters as unknown[])) as Array<{ detail: string }>).map((p) => p.detail);
+      const details = planOf(q);
       assert.ok(details.some((d) => /(SCAN|SEARCH) (delivery_jobs|j) USING (COVERING )?INDEX/.test(d)), `${q.sql}\n${details.join('\n')}`);
     }
     await db.destroy();

@@ -44,7 +44,7 @@ const CreatedBatch = (item: TSchema) => Type.Object({ alerts: Type.Array(item), 
  * (`CreatedAlert`), but serializing a union makes the serializer validate every item against each
  * branch until one fits. Each answer is serialized with the branch its caller gets instead
  * (compiled at a route's first answer, then cached by Fastify): the answer to a batch of 1,000
- * alerts took 12 ms and now 7.5 ms (bench/RESULTS.md).
+ * alerts took 8–28 ms warm and now 5–19 ms (bench/RESULTS.md).
  */
 const AnswerSchemas = {
   alert: Type.Ref('Alert'),
