@@ -8,6 +8,7 @@ import type { Database } from './schema.js';
 import { SingleWriterSqliteDialect } from './sqlite-dialect.js';
 import { useCachedStatements } from './sqlite-statements.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
+import { runInTransactionsOn } from './precompiled.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -54,6 +55,7 @@ export function openSqlite(dataDir: string): Storage {
     onError: (err) => process.emitWarning(`the SQLite checkpoint thread failed (${err.message}); SQLite's automatic checkpoint is back on`, { code: 'ALERTSYNC_SQLITE_CHECKPOINTER' }),
   });
   const db = new Kysely<Database>({ dialect: new SingleWriterSqliteDialect({ database }) });
+  runInTransactionsOn(db, database);
   return {
     db,
     dialect: 'sqlite',

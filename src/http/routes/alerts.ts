@@ -19,12 +19,16 @@ import {
   StatusBody,
 } from '../schemas/alerts.js';
 
-export const alertJson = (a: Alert) => ({
-  ...a,
-  lastSeenAt: iso(a.lastSeenAt),
-  createdAt: iso(a.createdAt),
-  updatedAt: iso(a.updatedAt),
-});
+export const alertJson = (a: Alert) => {
+  // A new alert's three times are one: formatted once (a batch of 1,000 answers 1,000 alerts).
+  const created = iso(a.createdAt);
+  return {
+    ...a,
+    lastSeenAt: a.lastSeenAt === a.createdAt ? created : iso(a.lastSeenAt),
+    createdAt: created,
+    updatedAt: a.updatedAt === a.createdAt ? created : iso(a.updatedAt),
+  };
+};
 const commentJson = (c: Comment) => ({ ...c, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) });
 const changeJson = (c: AlertChange) => ({ id: c.id, kind: c.kind, field: c.field, from: c.from, to: c.to, actor: c.actor, origin: c.origin, at: iso(c.at) });
 
