@@ -12,9 +12,12 @@
 // issue = the service's CPU seconds of a round (ingest included) ÷ its issues. With bulk, each round
 // also measures the emulator alone taking bulk requests of C issues at C connections (issues/s): the
 // ceiling the emulator itself sets on the "with bulk" figure.
+// The alerts are posted with the token of an alert source (a user of the ingest role, answered
+// `{ id, created }` per alert, as docs/api.md has the tools that send alerts hold);
+// BENCH_ALERTS_AS=admin posts them with the admin token (answered with the stored alerts).
 // BENCH_DELIVERY_MODES=single,bulk (default both).
 import { spawnEmulator } from '../src/jira/emulator/spawn.js';
-import { canPin, pinSelf, procCpuSeconds, startService, removeDataDir, createDestination, batchBody, rawRequest, load, median, call, until, bearer, BOT_BASIC, type Target } from './support/harness.js';
+import { canPin, pinSelf, procCpuSeconds, startService, removeDataDir, createDestination, batchBody, rawRequest, load, median, call, until, bearer, ingestBearer, BOT_BASIC, type Target } from './support/harness.js';
 
 const C = Number(process.env.BENCH_DELIVERY_CONCURRENCY ?? '16');
 const N = Number(process.env.BENCH_DELIVERY_ALERTS ?? '3000');
@@ -56,6 +59,7 @@ export async function run(): Promise<void> {
       });
       try {
         await createDestination(svc.url, emu.url);
+        const source = process.env.BENCH_ALERTS_AS === 'admin' ? bearer : await ingestBearer(svc.url);
         const st: Target = { host: '127.0.0.1', port: svc.port };
 
         /** Posts n alerts by batches, waits for n issues; returns issues/s between first and last create. */
@@ -66,7 +70,7 @@ export async function run(): Promise<void> {
           const base = await issues();
           const batches = Math.ceil(n / BATCH);
           const reqs = Array.from({ length: batches }, () => {
-            const r = rawRequest(st, '/api/alerts/batch', batchBody(BATCH, seq), { authorization: bearer });
+            const r = rawRequest(st, '/api/alerts/batch', batchBody(BATCH, seq), { authorization: source });
             seq += BATCH;
             return r;
           });

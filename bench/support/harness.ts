@@ -129,6 +129,16 @@ export async function call<T = unknown>(url: string, method: string, path: strin
 
 export const bearer = `Bearer ${ADMIN_TOKEN}`;
 
+/**
+ * A bearer for an alert source: a user of the ingest role and a token of it, as docs/api.md has
+ * the tools that send alerts hold (its answer to a created alert is `{ id, created }`).
+ */
+export async function ingestBearer(serviceUrl: string): Promise<string> {
+  const user = await call<{ id: string }>(serviceUrl, 'POST', '/api/users', { auth: bearer, want: 201, body: { email: 'bench-source@example.com', name: 'bench alert source', role: 'ingest' } });
+  const t = await call<{ token: string }>(serviceUrl, 'POST', `/api/users/${user.id}/tokens`, { auth: bearer, want: 201, body: { name: 'bench' } });
+  return `Bearer ${t.token}`;
+}
+
 /** Creates the benchmark destination (the emulator's bot account) and returns its id. */
 export async function createDestination(serviceUrl: string, jiraUrl: string): Promise<string> {
   const r = await call<{ destination: { id: string } }>(serviceUrl, 'POST', '/api/destinations', {
