@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.js';
 import type { Dialect } from '../storage/db.js';
-import { reclaimRunningJobs } from '../storage/repositories/delivery.js';
+import { reclaimRunningJobs, RUNNING } from '../storage/repositories/delivery.js';
 
 export type JobLock = <T>(jobId: string, run: () => Promise<T>) => Promise<{ locked: true; value: T } | { locked: false }>;
 
@@ -39,7 +39,7 @@ export async function reclaimUnlockedJobs(db: Kysely<Database>, now: number, min
   const rows = await db
     .selectFrom('delivery_jobs')
     .select(['id', 'fence'])
-    .where('state', '=', 'running')
+    .where(RUNNING)
     .where('updated_at', '<', now - minAgeMs)
     .limit(1000)
     .execute();

@@ -17,6 +17,7 @@ import { twoWayApply } from './migrations/0012-two-way-apply.js';
 import { consoleSessions } from './migrations/0013-console-sessions.js';
 import { syncLane } from './migrations/0014-sync-lane.js';
 import { dropRedundantJobIndexes } from './migrations/0015-drop-redundant-job-indexes.js';
+import { partialJobIndexes } from './migrations/0016-partial-job-indexes.js';
 
 export function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -35,6 +36,7 @@ export function migrationsFor(storage: Storage): Record<string, Migration> {
     '0013-console-sessions': consoleSessions,
     '0014-sync-lane': syncLane,
     '0015-drop-redundant-job-indexes': dropRedundantJobIndexes,
+    '0016-partial-job-indexes': partialJobIndexes,
   };
 }
 

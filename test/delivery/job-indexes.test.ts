@@ -22,6 +22,10 @@ test('delivery_jobs: the dropped indexes are gone, and every query by state or d
     await migrateToLatest(storage);
     const indexes = (await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'delivery_jobs' and name not like 'sqlite_%' order by name`.execute(storage.db)).rows.map((r) => r.name);
     assert.deepEqual(indexes, ['delivery_jobs_claim', 'delivery_jobs_destination_state', 'delivery_jobs_lease', 'delivery_jobs_pair']);
+    // The worker's two indexes hold only the jobs they are for (0016-partial-job-indexes).
+    const partial = (await sql<{ name: string; sql: string }>`select name, sql from sqlite_master where name in ('delivery_jobs_claim', 'delivery_jobs_lease') order by name`.execute(storage.db)).rows;
+    assert.match(partial[0]!.sql, /\("lane", "next_run_at", "seq"\) where "state" = 'pending'$/);
+    assert.match(partial[1]!.sql, /\("lease_until"\) where "state" = 'running'$/);
 
     // A second connection that records each statement the repository sends, to read its plan.
     const seen: CompiledQuery[] = [];
@@ -54,6 +58,19 @@ test('delivery_jobs: the dropped indexes are gone, and every query by state or d
         const fullScan = details.filter((d) => /^SCAN (delivery_jobs|j)\b/.test(d) && !/USING (COVERING )?INDEX/.test(d));
         assert.deepEqual(fullScan, [], `${what}: ${q.sql}\n${details.join('\n')}`);
       }
+    }
+    // The worker's own queries walk the partial indexes (their WHERE says the state literally).
+    const uses: Array<[string, () => Promise<unknown>, string]> = [
+      ['is a job due, then the claim', () => repo.claimBatch(db, 'sqlite', { owner: 'w', now, leaseMs: 1000, priority: 1, sync: 1, normal: 1, expired: false }), 'delivery_jobs_claim'],
+      ['is a lease expired, then the claim', () => repo.claimBatch(db, 'sqlite', { owner: 'w', now: now + 60_000, leaseMs: 1000, priority: 1, sync: 1, normal: 1, expired: true }), 'delivery_jobs_lease'],
+      ['reclaim running jobs', () => repo.reclaimRunningJobs(db, now), 'delivery_jobs_lease'],
+    ];
+    for (const [what, call, index] of uses) {
+      seen.length = 0;
+      await call();
+      const lookups = seen.filter((q) => /from "?delivery_jobs"? |update "?delivery_jobs"? /.test(q.sql) && !/\bjoin\b/.test(q.sql));
+      assert.ok(lookups.length > 0, what);
+      for (const q of lookups) assert.ok(planOf(q).some((d) => d.includes(`USING INDEX ${index}`) || d.includes(`USING COVERING INDEX ${index}`)), `${what}: ${q.sql}\n${planOf(q).join('\n')}`);
     }
     // The counts of every job by state read an index, not the table (a covering scan).
     seen.length = 0;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { openSqlite } from '../../src/storage/db.js';
-import { precompiled } from '../../src/storage/precompiled.js';
+import { byColumns, precompiled } from '../../src/storage/precompiled.js';
 import type { Database } from '../../src/storage/schema.js';
 
 type AnyDb = Kysely<Record<string, Record<string, unknown>>>;
@@ -76,4 +76,19 @@ test('precompiled statements in a SQLite transaction: part of it, same answers a
     await storage.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('byColumns: one statement per set of defined columns, whatever the order of the keys; a row of another shape never reuses the last one', () => {
+  let made = 0;
+  const by = byColumns((columns) => ({ n: ++made, columns: columns.join(',') }));
+  const a = by({ x: 1, y: 2 });
+  assert.equal(a.run.columns, 'x,y');
+  assert.equal(by({ x: 3, y: 4 }).run, a.run, 'the same shape: the same statement');
+  assert.equal(by({ y: 5, x: 6 }).run, a.run, 'the same columns in another order: the same statement');
+  const b = by({ x: 1, y: undefined });
+  assert.equal(b.run.columns, 'x', 'an undefined value is no column');
+  assert.equal(by({ x: 1, y: 2, z: 3 }).run.columns, 'x,y,z');
+  assert.equal(by({ x: 1, z: 3 }).run.columns, 'x,z', 'as many columns as the last row, other ones');
+  assert.equal(by({ x: 1, y: 2 }).run, a.run, 'a shape seen before: its statement again');
+  assert.equal(made, 4);
 });

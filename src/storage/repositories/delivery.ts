@@ -134,6 +134,12 @@ export function sqliteClaimUpdate(o: ClaimOptions) {
   return sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${due}) and ${was} returning *`;
 }
 
+/**
+ * `state = 'running'` with the state written into the statement: a query can walk the lease index,
+ * which holds running jobs only, when its WHERE says so literally (0016-partial-job-indexes).
+ */
+export const RUNNING = sql<boolean>`state = 'running'`;
+
 const LANE_ORDER: Record<Lane, number> = { priority: 0, sync: 1, normal: 2 };
 /** Claimed jobs run by lane (priority, sync, normal), then by due time and sequence. */
 const byLaneAndDue = (a: DeliveryJob, b: DeliveryJob): number => LANE_ORDER[a.lane] - LANE_ORDER[b.lane] || a.nextRunAt - b.nextRunAt || a.seq - b.seq;
@@ -145,7 +151,8 @@ async function anyDue(db: Db, lanes: Lane[], now: number): Promise<boolean> {
 }
 
 async function anyLeaseExpired(db: Db, now: number): Promise<boolean> {
-  const r = await db.selectFrom('delivery_jobs').select('id').where('state', '=', 'running').where('lease_until', '<', now).limit(sql.lit(1)).executeTakeFirst();
+  // The state a literal: the lease index holds running jobs only (0016-partial-job-indexes).
+  const r = await db.selectFrom('delivery_jobs').select('id').where(RUNNING).where('lease_until', '<', now).limit(sql.lit(1)).executeTakeFirst();
   return r !== undefined;
 }
 
@@ -335,7 +342,7 @@ export async function reclaimRunningJobs(db: Db, now: number, only?: { id: strin
       unknown_until: eb.case().when('unknown_since', 'is not', null).then(eb.fn.coalesce('unknown_until', eb.val(now))).else(null).end(),
       updated_at: now,
     }))
-    .where('state', '=', 'running');
+    .where(RUNNING);
   if (only) q = q.where('id', '=', only.id).where('fence', '=', only.fence);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows);

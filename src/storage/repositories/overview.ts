@@ -31,11 +31,18 @@ export async function jobCountsByDestinationAndState(db: Db): Promise<{ destinat
   return rows.map((r) => ({ destinationId: r.destination_id, destinationName: r.name, state: r.state, count: Number(r.n) }));
 }
 
-/** The job that has waited longest among those in `states` (by creation time). */
+/**
+ * The job that has waited longest among those in `states` (by creation time). Jobs are found by
+ * destination and state (delivery_jobs_destination_state), each destination in turn: no index
+ * starts with the state any more (0016-partial-job-indexes). The waiting jobs of a destination are
+ * cancelled when it is deleted; only a running job of it that is reclaimed afterwards waits unseen
+ * here, until a worker claims it and cancels it.
+ */
 export async function oldestJobIn(db: Db, states: JobState[]): Promise<{ id: string; kind: string; destinationId: string; state: string; createdAt: number } | undefined> {
   const r = await db
     .selectFrom('delivery_jobs')
     .select(['id', 'kind', 'destination_id', 'state', 'created_at'])
+    .where('destination_id', 'in', db.selectFrom('destinations').select('id'))
     .where('state', 'in', states)
     .orderBy('created_at')
     .orderBy('id')
