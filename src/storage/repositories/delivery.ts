@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type QueryResult, type RawBuilder } from 'kysely';
 import type { Dialect } from '../db.js';
 import type { AlertsTable, DeliveryJobsTable } from '../schema.js';
 import type { Db } from './users.js';
@@ -97,8 +97,18 @@ export interface BatchRows {
   destinationVersions: Map<string, number>;
 }
 
+/** The values a claim statement binds (the rest of its text comes from the lanes, their limits and `expired`). */
+interface ClaimValues {
+  owner: unknown;
+  now: unknown;
+  leaseUntil: unknown;
+  exclude: readonly unknown[];
+}
+
+const claimValues = (o: ClaimOptions): ClaimValues => ({ owner: o.owner, now: o.now, leaseUntil: o.now + o.leaseMs, exclude: o.exclude ?? [] });
+
 /** The pieces of the claim statement (claimBatch): the lanes asked for, each lane's due jobs, their union, the claim's SET. */
-function claimParts(dialect: Dialect, o: ClaimOptions) {
+function claimParts(dialect: Dialect, o: ClaimOptions, v: ClaimValues = claimValues(o)) {
   const lanes = (['priority', 'sync', 'normal'] as const).filter((l) => o[l] > 0);
   const noEarlier = sql`not exists (
         select 1 from delivery_jobs e
@@ -107,18 +117,18 @@ function claimParts(dialect: Dialect, o: ClaimOptions) {
   // (A sync job does not wait for its alert's duplicate sweep, scheduled minutes after the create:
   // the issue it changes is linked already.)
   const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
-  const notMine = o.exclude && o.exclude.length > 0 ? sql`and j.id not in (${sql.join(o.exclude)})` : sql``;
+  const notMine = v.exclude.length > 0 ? sql`and j.id not in (${sql.join(v.exclude)})` : sql``;
   // The limits are written into the text (small integers, checked): SQLite plans a bound LIMIT
   // worse (the lane lookups took 3× as long with `limit ?`; bench/RESULTS.md).
   const limit = (lane: Lane) => sql.lit(Math.max(0, Math.floor(o[lane])));
   const laneDue = (lane: Lane) =>
     o.expired
-      ? sql`select j.id from delivery_jobs j where j.state = 'running' and j.lease_until < ${o.now} and j.lane = ${lane} ${notMine} and ${noEarlier} order by j.lease_until limit ${limit(lane)} ${lock}`
-      : sql`select j.id from delivery_jobs j where j.lane = ${lane} and j.state = 'pending' and j.next_run_at <= ${o.now} and ${noEarlier} order by j.next_run_at, j.seq limit ${limit(lane)} ${lock}`;
+      ? sql`select j.id from delivery_jobs j where j.state = 'running' and j.lease_until < ${v.now} and j.lane = ${lane} ${notMine} and ${noEarlier} order by j.lease_until limit ${limit(lane)} ${lock}`
+      : sql`select j.id from delivery_jobs j where j.lane = ${lane} and j.state = 'pending' and j.next_run_at <= ${v.now} and ${noEarlier} order by j.next_run_at, j.seq limit ${limit(lane)} ${lock}`;
   // Each lane's lookup keeps its own limit and index order (PostgreSQL: each in its own CTE, as a
   // locking clause may not stand in a UNION).
   const due = sql.join(lanes.map((l) => (dialect === 'postgres' ? sql`select id from ${sql.ref('due_' + l)}` : sql`select id from (${laneDue(l)})`)), sql` union all `);
-  const set = sql`state = 'running', lease_owner = ${o.owner}, lease_until = ${o.now + o.leaseMs}, fence = fence + 1, updated_at = ${o.now}`;
+  const set = sql`state = 'running', lease_owner = ${v.owner}, lease_until = ${v.leaseUntil}, fence = fence + 1, updated_at = ${v.now}`;
   return { lanes, laneDue, due, set };
 }
 
@@ -127,12 +137,36 @@ function claimParts(dialect: Dialect, o: ClaimOptions) {
  * `+state`, so that SQLite's planner finds the ids by key instead of walking the state index over
  * every pending job (a query-plan test holds this); null when no lane is asked for.
  */
-export function sqliteClaimUpdate(o: ClaimOptions) {
-  const { lanes, due, set } = claimParts('sqlite', o);
+export function sqliteClaimUpdate(o: ClaimOptions, v: ClaimValues = claimValues(o)) {
+  const { lanes, due, set } = claimParts('sqlite', o, v);
   if (lanes.length === 0) return null;
-  const was = o.expired ? sql`+state = 'running' and +lease_until < ${o.now}` : sql`+state = 'pending'`;
+  const was = o.expired ? sql`+state = 'running' and +lease_until < ${v.now}` : sql`+state = 'pending'`;
   return sql<DeliveryJobsTable>`update delivery_jobs set ${set} where id in (${due}) and ${was} returning *`;
 }
+
+// SQLite's claim path runs on every poll and every claim: its statements are built and compiled
+// once per shape (precompiled.ts) instead of each time (Kysely's building and compiling of them was
+// about a third of the claim's own CPU, and much of its garbage: bench/RESULTS.md).
+type Run = (db: Db, ...args: unknown[]) => Promise<QueryResult<unknown>>;
+/** A raw statement as precompiled() takes it (a RawBuilder compiles against a Kysely instance). */
+const compilable = (db: Db, raw: RawBuilder<unknown>) => ({ compile: () => raw.compile(db) });
+/** Claim statements by shape: expired or due, each lane's limit, how many ids are excluded (bounded). */
+const sqliteClaims = new Map<string, Run>();
+function runSqliteClaim(db: Db, o: ClaimOptions): Promise<QueryResult<DeliveryJobsTable>> {
+  // Only the claim of expired leases leaves out this process's own jobs (a pending job is never one).
+  const exclude = o.expired ? (o.exclude ?? []) : [];
+  const key = `${o.expired ? 1 : 0} ${o.priority} ${o.sync} ${o.normal} ${exclude.length}`;
+  let run = sqliteClaims.get(key);
+  if (!run) {
+    if (sqliteClaims.size >= 500) sqliteClaims.clear();
+    const shape: ClaimOptions = { owner: '', now: 0, leaseMs: 0, priority: o.priority, sync: o.sync, normal: o.normal, expired: o.expired };
+    run = precompiled(3 + exclude.length, (d, owner, now, leaseUntil, ...ex) => compilable(d, sqliteClaimUpdate(shape, { owner, now, leaseUntil, exclude: ex }) as RawBuilder<unknown>));
+    sqliteClaims.set(key, run);
+  }
+  return run(db, o.owner, o.now, o.now + o.leaseMs, ...exclude) as Promise<QueryResult<DeliveryJobsTable>>;
+}
+/** "Is a pending job of these lanes due?", by set of lanes. */
+const anyDueBy = new Map<string, Run>();
 
 /**
  * `state = 'running'` with the state written into the statement: a query can walk the lease index,
@@ -146,14 +180,40 @@ const byLaneAndDue = (a: DeliveryJob, b: DeliveryJob): number => LANE_ORDER[a.la
 
 /** SQLite: is a pending job of one of these lanes due (an earlier job of its link may still hold it back)? */
 async function anyDue(db: Db, lanes: Lane[], now: number): Promise<boolean> {
-  const r = await sql`select 1 as due from delivery_jobs where lane in (${sql.join(lanes)}) and state = 'pending' and next_run_at <= ${now} limit 1`.execute(db);
-  return r.rows.length > 0;
+  const key = lanes.join(' ');
+  let run = anyDueBy.get(key);
+  if (!run) {
+    run = precompiled(1, (d, at) => compilable(d, sql`select 1 as due from delivery_jobs where lane in (${sql.join(lanes)}) and state = 'pending' and next_run_at <= ${at} limit 1`));
+    anyDueBy.set(key, run);
+  }
+  return (await run(db, now)).rows.length > 0;
 }
 
+// The state a literal: the lease index holds running jobs only (0016-partial-job-indexes).
+const leaseExpired = precompiled<[number]>(1, (d, now) => d.selectFrom('delivery_jobs').select('id').where(RUNNING).where('lease_until', '<', now as number).limit(sql.lit(1)));
+
 async function anyLeaseExpired(db: Db, now: number): Promise<boolean> {
-  // The state a literal: the lease index holds running jobs only (0016-partial-job-indexes).
-  const r = await db.selectFrom('delivery_jobs').select('id').where(RUNNING).where('lease_until', '<', now).limit(sql.lit(1)).executeTakeFirst();
-  return r !== undefined;
+  return (await leaseExpired(db, now)).rows.length > 0;
+}
+
+/**
+ * What each claimed job needs (SQLite, after the claim): the alert's columns (`id` null when the
+ * job has none), the link's, the destination's version. The ids come as one JSON array, so the
+ * statement is the same for any number of them.
+ */
+const readClaimed = precompiled<[string]>(1, (d, ids) =>
+  compilable(
+    d,
+    sql`select j.id as job_id, a.*, l.issue_id as link_issue_id, l.issue_key as link_issue_key, l.issue_url as link_issue_url, l.created_at as link_created_at, d.updated_at as destination_version
+      from delivery_jobs j ${claimJoins('j')} where j.id in (select value from json_each(${ids}))`,
+  ),
+);
+
+/** The rows a claimed job needs, joined to it (alias `j`): its alert (not for a test job), its link, its destination. */
+function claimJoins(j: string) {
+  return sql`left join alerts a on a.id = ${sql.ref(j + '.alert_id')} and ${sql.ref(j + '.kind')} <> 'test_issue'
+      left join alert_links l on l.alert_id = ${sql.ref(j + '.alert_id')} and l.destination_id = ${sql.ref(j + '.destination_id')}
+      left join destinations d on d.id = ${sql.ref(j + '.destination_id')}`;
 }
 
 /**
@@ -174,10 +234,6 @@ export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Pro
   // write) almost every time.
   if (o.expired && !(await anyLeaseExpired(db, o.now))) return empty;
   const extra = sql`to_jsonb(a) as alert_row, l.issue_id as link_issue_id, l.issue_key as link_issue_key, l.issue_url as link_issue_url, l.created_at as link_created_at, d.updated_at as destination_version`;
-  const joins = (j: string) =>
-    sql`left join alerts a on a.id = ${sql.ref(j + '.alert_id')} and ${sql.ref(j + '.kind')} <> 'test_issue'
-      left join alert_links l on l.alert_id = ${sql.ref(j + '.alert_id')} and l.destination_id = ${sql.ref(j + '.destination_id')}
-      left join destinations d on d.id = ${sql.ref(j + '.destination_id')}`;
   type Extra = { link_issue_id: string | null; link_issue_key: string | null; link_issue_url: string | null; link_created_at: number | null; destination_version: number | null };
   // Each claimed job's row, with what the joins brought for it: the alert's row (null: none or a
   // test job), the link's columns, the destination's version. The two are kept apart: a job row
@@ -191,7 +247,7 @@ export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Pro
       with ${sql.join(lanes.map((l) => sql`${sql.ref('due_' + l)} as (${laneDue(l)})`))},
       due as (${due}),
       claimed as (update delivery_jobs set ${set} from due where delivery_jobs.id = due.id returning delivery_jobs.*)
-      select c.*, ${extra} from claimed c ${joins('c')}`.execute(db)
+      select c.*, ${extra} from claimed c ${claimJoins('c')}`.execute(db)
     ).rows;
     rows = claimed.map((r) => ({ job: r, alert: r.alert_row, extra: r }));
   } else {
@@ -200,18 +256,14 @@ export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Pro
     // A read first: most polls find nothing due, and a claim that updates nothing still costs a
     // write statement (about 95 µs against 16 µs for the read: bench/RESULTS.md).
     if (!o.expired && !(await anyDue(db, lanes, o.now))) return empty;
-    const claimed = (await sqliteClaimUpdate(o)!.execute(db)).rows;
+    const claimed = (await runSqliteClaim(db, o)).rows;
     if (claimed.length === 0) return empty;
     // If this read fails the jobs are claimed all the same: each then reads its own rows (rows: null).
     // A row of it is the alert's columns (`id` null when the job has no alert row) and the extras.
     type Read = Extra & { job_id: string; id: string | null };
-    const read = await sql<Read>`
-      select j.id as job_id, a.*, l.issue_id as link_issue_id, l.issue_key as link_issue_key, l.issue_url as link_issue_url, l.created_at as link_created_at, d.updated_at as destination_version
-      from delivery_jobs j ${joins('j')} where j.id in (${sql.join(claimed.map((c) => c.id))})`
-      .execute(db)
-      .catch(() => null);
+    const read = await readClaimed(db, JSON.stringify(claimed.map((c) => c.id))).catch(() => null);
     if (!read) return { jobs: claimed.map(toJob).sort(byLaneAndDue), rows: null };
-    const byJob = new Map(read.rows.map((r) => [r.job_id, r]));
+    const byJob = new Map((read.rows as Read[]).map((r) => [r.job_id, r]));
     rows = claimed.map((c) => {
       const r = byJob.get(c.id) ?? null;
       return { job: c, alert: r && r.id !== null ? (r as unknown as AlertsTable) : null, extra: r };
