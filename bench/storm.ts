@@ -10,7 +10,8 @@
 // BENCH_STORM_WARM more (default 3: the service has taken 3,000 alerts before the measured storm, as
 // in the delivery part's warm-up); the last is measured, as a running service meets a storm, and
 // carries the aim lines. BENCH_STORM_CONCURRENCY (default 16), BENCH_STORM_BULK=0 (one request per
-// issue), BENCH_STORM_COLD_ONLY=1 (the cold storm only, with the aim lines).
+// issue), BENCH_STORM_COLD_ONLY=1 (the cold storm only, with the aim lines), BENCH_STORM_TRACE=1
+// (each storm's requests: when each left and how many issues it held).
 import { spawnEmulator } from '../src/jira/emulator/spawn.js';
 import { canPin, pinSelf, startService, removeDataDir, createDestination, batchBody, call, until, sleep, bearer, ingestBearer, type RunningService } from './support/harness.js';
 
@@ -25,6 +26,8 @@ const COLD_ONLY = process.env.BENCH_STORM_COLD_ONLY === '1';
 const AS_ADMIN = process.env.BENCH_ALERTS_AS === 'admin';
 /** Storms after the cold one; the last is measured (the warm storm). */
 const WARM_UPS = Math.max(1, Number(process.env.BENCH_STORM_WARM ?? '3'));
+/** BENCH_STORM_TRACE=1: each storm's create requests, when each left (ms from posting the batch) and how many issues it held. */
+const TRACE = process.env.BENCH_STORM_TRACE === '1';
 
 interface LogEntry {
   at: string;
@@ -87,6 +90,10 @@ async function storm(s: RunningService, source: string, emuUrl: string, admin: s
   const creates = log.filter((e) => Date.parse(e.at) >= t0 && (e.path === '/rest/api/3/issue' || e.path === '/rest/api/3/issue/bulk'));
   const created = creates.filter((e) => e.status === 201);
   const last = Math.max(...created.map((e) => Date.parse(e.at)));
+  if (TRACE) {
+    const size = (e: LogEntry & { path: string; body?: unknown }) => (e.path.endsWith('/bulk') ? ((e.body as { issueUpdates?: unknown[] }).issueUpdates?.length ?? 0) : 1);
+    console.log(`  trace t0=${t0} (ms from posting the batch: issues in the request): accepted at ${accepted - t0}; ${creates.map((e) => `${Date.parse(e.at) - t0}:${size(e)}${e.status === 201 ? '' : `(${e.status})`}`).join(' ')}`);
+  }
   const stats = await call<{ requests: { accepted: number; rejected: number } }>(emuUrl, 'GET', '/_emulator/stats', { auth: admin });
   const { accepted: ok, rejected } = stats.requests;
   return { drain: (last - t0) / 1000, accepted: (accepted - t0) / 1000, requests: ok + rejected, creates: creates.length, bulk: creates.filter((e) => e.path.endsWith('/bulk')).length, rejected };
