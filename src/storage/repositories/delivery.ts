@@ -146,7 +146,7 @@ export function sqliteClaimUpdate(o: ClaimOptions, v: ClaimValues = claimValues(
 
 // SQLite's claim path runs on every poll and every claim: its statements are built and compiled
 // once per shape (precompiled.ts) instead of each time (Kysely's building and compiling of them was
-// about a third of the claim's own CPU, and much of its garbage: bench/RESULTS.md).
+// about 40% of the claim's own CPU, and much of its garbage: bench/RESULTS.md).
 type Run = (db: Db, ...args: unknown[]) => Promise<QueryResult<unknown>>;
 /** A raw statement as precompiled() takes it (a RawBuilder compiles against a Kysely instance). */
 const compilable = (db: Db, raw: RawBuilder<unknown>) => ({ compile: () => raw.compile(db) });
@@ -165,9 +165,6 @@ function runSqliteClaim(db: Db, o: ClaimOptions): Promise<QueryResult<DeliveryJo
   }
   return run(db, o.owner, o.now, o.now + o.leaseMs, ...exclude) as Promise<QueryResult<DeliveryJobsTable>>;
 }
-/** "Is a pending job of these lanes due?", by set of lanes. */
-const anyDueBy = new Map<string, Run>();
-
 /**
  * `state = 'running'` with the state written into the statement: a query can walk the lease index,
  * which holds running jobs only, when its WHERE says so literally (0016-partial-job-indexes).
@@ -177,6 +174,9 @@ export const RUNNING = sql<boolean>`state = 'running'`;
 const LANE_ORDER: Record<Lane, number> = { priority: 0, sync: 1, normal: 2 };
 /** Claimed jobs run by lane (priority, sync, normal), then by due time and sequence. */
 const byLaneAndDue = (a: DeliveryJob, b: DeliveryJob): number => LANE_ORDER[a.lane] - LANE_ORDER[b.lane] || a.nextRunAt - b.nextRunAt || a.seq - b.seq;
+
+/** "Is a pending job of these lanes due?", by set of lanes. */
+const anyDueBy = new Map<string, Run>();
 
 /** SQLite: is a pending job of one of these lanes due (an earlier job of its link may still hold it back)? */
 async function anyDue(db: Db, lanes: Lane[], now: number): Promise<boolean> {
