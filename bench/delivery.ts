@@ -17,7 +17,7 @@
 // BENCH_ALERTS_AS=admin posts them with the admin token (answered with the stored alerts).
 // BENCH_DELIVERY_MODES=single,bulk (default both).
 import { spawnEmulator } from '../src/jira/emulator/spawn.js';
-import { canPin, pinSelf, procCpuSeconds, startService, removeDataDir, createDestination, batchBody, rawRequest, load, median, call, until, bearer, ingestBearer, BOT_BASIC, type Target } from './support/harness.js';
+import { canPin, pinSelf, procCpuSeconds, startService, removeDataDir, createDestination, batchBody, rawRequest, load, median, call, until, alertSourceBearer, BOT_BASIC, type Target } from './support/harness.js';
 
 const C = Number(process.env.BENCH_DELIVERY_CONCURRENCY ?? '16');
 const N = Number(process.env.BENCH_DELIVERY_ALERTS ?? '3000');
@@ -59,7 +59,7 @@ export async function run(): Promise<void> {
       });
       try {
         await createDestination(svc.url, emu.url);
-        const source = process.env.BENCH_ALERTS_AS === 'admin' ? bearer : await ingestBearer(svc.url);
+        const source = await alertSourceBearer(svc.url);
         const st: Target = { host: '127.0.0.1', port: svc.port };
 
         /** Posts n alerts by batches, waits for n issues; returns issues/s between first and last create. */

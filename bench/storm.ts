@@ -13,7 +13,7 @@
 // issue), BENCH_STORM_COLD_ONLY=1 (the cold storm only, with the aim lines), BENCH_STORM_TRACE=1
 // (each storm's requests: when each left and how many issues it held).
 import { spawnEmulator } from '../src/jira/emulator/spawn.js';
-import { canPin, pinSelf, startService, removeDataDir, createDestination, batchBody, call, until, sleep, bearer, ingestBearer, type RunningService } from './support/harness.js';
+import { canPin, pinSelf, startService, removeDataDir, createDestination, batchBody, call, until, sleep, alertSourceBearer, type RunningService } from './support/harness.js';
 
 const R = Number(process.env.BENCH_STORM_RATE ?? '50');
 const N = Number(process.env.BENCH_STORM_ALERTS ?? '1000');
@@ -22,8 +22,6 @@ const CONCURRENCY = process.env.BENCH_STORM_CONCURRENCY ?? '16';
 /** BENCH_STORM_BULK=0: one request per issue (ALERTSYNC_JIRA_BULK_CREATE_DISABLED=1). */
 const BULK = process.env.BENCH_STORM_BULK !== '0';
 const COLD_ONLY = process.env.BENCH_STORM_COLD_ONLY === '1';
-/** The alerts come from an alert source's token (ingest role); BENCH_ALERTS_AS=admin: the admin token, answered with the stored alerts. */
-const AS_ADMIN = process.env.BENCH_ALERTS_AS === 'admin';
 /** Storms after the cold one; the last is measured (the warm storm). */
 const WARM_UPS = Math.max(1, Number(process.env.BENCH_STORM_WARM ?? '3'));
 /** BENCH_STORM_TRACE=1: each storm's create requests, when each left (ms from posting the batch) and how many issues it held. */
@@ -47,7 +45,7 @@ export async function run(): Promise<void> {
     });
     const s = svc;
     await createDestination(s.url, emu.url);
-    const source = AS_ADMIN ? bearer : await ingestBearer(s.url);
+    const source = await alertSourceBearer(s.url);
     const cold = await storm(s, source, emu.url, admin, 0);
     report('cold', cold, pin);
     if (!COLD_ONLY) {

@@ -139,6 +139,11 @@ export async function ingestBearer(serviceUrl: string): Promise<string> {
   return `Bearer ${t.token}`;
 }
 
+/** The bearer the benches post alerts with: an alert source's (ingest role), or with BENCH_ALERTS_AS=admin the admin's. */
+export async function alertSourceBearer(serviceUrl: string): Promise<string> {
+  return process.env.BENCH_ALERTS_AS === 'admin' ? bearer : ingestBearer(serviceUrl);
+}
+
 /** Creates the benchmark destination (the emulator's bot account) and returns its id. */
 export async function createDestination(serviceUrl: string, jiraUrl: string): Promise<string> {
   const r = await call<{ destination: { id: string } }>(serviceUrl, 'POST', '/api/destinations', {

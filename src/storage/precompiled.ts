@@ -4,7 +4,7 @@
 // the compiled statement keeps, for each of its parameters, either the argument it stands for or a
 // constant of the query (a literal state, say). The SQL text is the one Kysely made, so both
 // dialects get their own placeholders and quoting.
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult, RawBuilder } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import type { Database } from './schema.js';
 
@@ -47,7 +47,7 @@ interface Template {
  * and must use each only as a value (never as a column name or in JavaScript logic); the returned
  * function runs the statement with real arguments, on `db` or a transaction of it.
  */
-export function precompiled<A extends unknown[]>(arity: A['length'], build: (db: Db, ...args: unknown[]) => Compilable<unknown>): (db: Db, ...args: A) => Promise<QueryResult<unknown>> {
+export function precompiled<A extends unknown[]>(arity: A['length'], build: (db: Db, ...args: unknown[]) => Compilable<unknown> | RawBuilder<unknown>): (db: Db, ...args: A) => Promise<QueryResult<unknown>> {
   // Keyed by the dialect adapter: a Kysely instance and its transactions share it.
   const templates = new WeakMap<object, Template>();
   return (db, ...args) => {
@@ -55,7 +55,9 @@ export function precompiled<A extends unknown[]>(arity: A['length'], build: (db:
     let t = templates.get(executor.adapter);
     if (!t) {
       const names = Array.from({ length: arity }, (_, i) => placeholder(i));
-      const compiled = build(db, ...names).compile();
+      // A raw `sql` statement compiles against the instance (RawBuilder.compile(db)); a query
+      // builder compiles on its own and takes no argument.
+      const compiled = (build(db, ...names) as { compile(db: Db): CompiledQuery }).compile(db);
       const slots = compiled.parameters.map((p) => {
         const i = typeof p === 'string' ? names.indexOf(p) : -1;
         return i >= 0 ? i : { value: p };

@@ -148,8 +148,6 @@ export function sqliteClaimUpdate(o: ClaimOptions, v: ClaimValues = claimValues(
 // once per shape (precompiled.ts) instead of each time (Kysely's building and compiling of them was
 // about 40% of the claim's own CPU, and much of its garbage: bench/RESULTS.md).
 type Run = (db: Db, ...args: unknown[]) => Promise<QueryResult<unknown>>;
-/** A raw statement as precompiled() takes it (a RawBuilder compiles against a Kysely instance). */
-const compilable = (db: Db, raw: RawBuilder<unknown>) => ({ compile: () => raw.compile(db) });
 /** Claim statements by shape: expired or due, each lane's limit, how many ids are excluded (bounded). */
 const sqliteClaims = new Map<string, Run>();
 function runSqliteClaim(db: Db, o: ClaimOptions): Promise<QueryResult<DeliveryJobsTable>> {
@@ -160,7 +158,7 @@ function runSqliteClaim(db: Db, o: ClaimOptions): Promise<QueryResult<DeliveryJo
   if (!run) {
     if (sqliteClaims.size >= 500) sqliteClaims.clear();
     const shape: ClaimOptions = { owner: '', now: 0, leaseMs: 0, priority: o.priority, sync: o.sync, normal: o.normal, expired: o.expired };
-    run = precompiled(3 + exclude.length, (d, owner, now, leaseUntil, ...ex) => compilable(d, sqliteClaimUpdate(shape, { owner, now, leaseUntil, exclude: ex }) as RawBuilder<unknown>));
+    run = precompiled(3 + exclude.length, (_d, owner, now, leaseUntil, ...ex) => sqliteClaimUpdate(shape, { owner, now, leaseUntil, exclude: ex }) as RawBuilder<unknown>);
     sqliteClaims.set(key, run);
   }
   return run(db, o.owner, o.now, o.now + o.leaseMs, ...exclude) as Promise<QueryResult<DeliveryJobsTable>>;
@@ -183,7 +181,7 @@ async function anyDue(db: Db, lanes: Lane[], now: number): Promise<boolean> {
   const key = lanes.join(' ');
   let run = anyDueBy.get(key);
   if (!run) {
-    run = precompiled(1, (d, at) => compilable(d, sql`select 1 as due from delivery_jobs where lane in (${sql.join(lanes)}) and state = 'pending' and next_run_at <= ${at} limit 1`));
+    run = precompiled(1, (_d, at) => sql`select 1 as due from delivery_jobs where lane in (${sql.join(lanes)}) and state = 'pending' and next_run_at <= ${at} limit 1`);
     anyDueBy.set(key, run);
   }
   return (await run(db, now)).rows.length > 0;
@@ -201,12 +199,10 @@ async function anyLeaseExpired(db: Db, now: number): Promise<boolean> {
  * job has none), the link's, the destination's version. The ids come as one JSON array, so the
  * statement is the same for any number of them.
  */
-const readClaimed = precompiled<[string]>(1, (d, ids) =>
-  compilable(
-    d,
-    sql`select j.id as job_id, a.*, l.issue_id as link_issue_id, l.issue_key as link_issue_key, l.issue_url as link_issue_url, l.created_at as link_created_at, d.updated_at as destination_version
+const readClaimed = precompiled<[string]>(
+  1,
+  (_d, ids) => sql`select j.id as job_id, a.*, l.issue_id as link_issue_id, l.issue_key as link_issue_key, l.issue_url as link_issue_url, l.created_at as link_created_at, d.updated_at as destination_version
       from delivery_jobs j ${claimJoins('j')} where j.id in (select value from json_each(${ids}))`,
-  ),
 );
 
 /** The rows a claimed job needs, joined to it (alias `j`): its alert (not for a test job), its link, its destination. */
