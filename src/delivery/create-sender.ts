@@ -46,7 +46,7 @@ export interface CreateSenderDeps {
   acquire(site: string): Promise<void>;
   /** false: every create is a single request (ALERTSYNC_JIRA_BULK_CREATE_DISABLED). */
   bulk: boolean;
-  /** A job joined or opened a reservation that waits for its token: `parkedSlots` grew. */
+  /** `parkedSlots` grew: a job joined or opened a reservation that waits for its token, or a bulk request left. */
   onParked?(): void;
 }
 
@@ -59,14 +59,18 @@ export class CreateSender {
   readonly stats = { requests: 0, bulkRequests: 0, issues: 0 };
   #parkedJobs = 0;
   #parkedReservations = 0;
+  #sentJobs = 0;
+  #sentRequests = 0;
 
   /**
    * Running jobs that need no slot of the worker now: the jobs waiting in a reservation for its
-   * token, less one per reservation (a reservation is one request to come, and counts as one job).
-   * The worker claims more jobs for these slots, and their creates can join the waiting request.
+   * token, less one per reservation (a reservation is one request to come, and counts as one job),
+   * and the jobs of bulk requests on their way, less one per request (a request in flight is one
+   * call to Jira). The worker claims more jobs for these slots: their creates join the waiting
+   * request, or are built and marked while the last request is answered.
    */
   get parkedSlots(): number {
-    return this.#parkedJobs - this.#parkedReservations;
+    return this.#parkedJobs - this.#parkedReservations + this.#sentJobs - this.#sentRequests;
   }
 
   constructor(private readonly deps: CreateSenderDeps) {}
@@ -146,11 +150,17 @@ export class CreateSender {
     }
     this.stats.bulkRequests++;
     let results;
+    this.#sentJobs += go.length;
+    this.#sentRequests++;
+    this.deps.onParked?.();
     try {
       results = await first.client.createIssues(go.map((q) => q.issue));
     } catch (err) {
       for (const q of go) q.reject(err);
       return;
+    } finally {
+      this.#sentJobs -= go.length;
+      this.#sentRequests--;
     }
     const othersCreated = results.some((r) => 'created' in r);
     results.forEach((r, i) => {

@@ -142,6 +142,20 @@ export function worthClaiming(concurrency: number, inflightNormal: number): bool
   return concurrency - inflightNormal >= Math.max(1, Math.floor(concurrency / 4));
 }
 
+/**
+ * How many running creates may hold no create slot (ALERTSYNC_WORKER_CONCURRENCY) between them: the
+ * creates waiting together for one request's token, and those of a bulk request on its way, count
+ * as one slot per request (create-sender.ts, `parkedSlots`); this caps what they give back.
+ * - When each running job holds a database connection (PostgreSQL: its job lock; the pool is sized
+ *   for twice the concurrency, storage/db.ts): the concurrency, so at most twice it run at once.
+ * - Otherwise (SQLite) a running job costs its memory only: three times the concurrency, so that
+ *   while one bulk request is answered the next is claimed, built and marked (at most four times
+ *   the concurrency run at once).
+ */
+export function slotlessCap(concurrency: number, jobHoldsConnection: boolean): number {
+  return jobHoldsConnection ? concurrency : 3 * concurrency;
+}
+
 /** The sync job kinds: one-way (issue #11) and the two-way apply (issue #12). */
 export function isSyncKind(kind: JobKind): boolean {
   return kind === 'sync_status' || kind === 'sync_assignee' || kind === 'sync_comment' || kind === 'apply_jira_event';

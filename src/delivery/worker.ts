@@ -15,7 +15,7 @@ import type { DeliveryJobsTable } from '../storage/schema.js';
 import { JiraError, type JiraClient } from '../jira/client/index.js';
 import type { Destination } from '../destinations/destination.js';
 import { newId } from '../ids.js';
-import { claimPlan, decideAfterFailure, worthClaiming, type Failure, type Timing } from './decisions.js';
+import { claimPlan, decideAfterFailure, slotlessCap, worthClaiming, type Failure, type Timing } from './decisions.js';
 import { QUEUE_KINDS, type DeliveryJob, type JobKind, type Lane } from './job.js';
 import { sleep, type SiteRateLimiter } from './rate-limiter.js';
 import { reclaimUnlockedJobs, type JobLock } from './job-lock.js';
@@ -168,13 +168,14 @@ export class DeliveryWorker {
 
   /**
    * The creates and sweeps that hold a create slot (ALERTSYNC_WORKER_CONCURRENCY): every running
-   * job of the normal lane, except that the creates waiting together for the rate-limit token of one
-   * bulk request hold one slot between them (create-sender.ts, `parkedSlots`), up to as many freed
-   * slots as the concurrency: at most twice the concurrency of creates run at once (on PostgreSQL
-   * each holds a pool connection for its job lock; the pool is sized for that, storage/db.ts).
+   * job of the normal lane, except that the creates of one bulk request (waiting for its token, or
+   * sent and not yet answered) hold one slot between them (create-sender.ts, `parkedSlots`), up to
+   * `slotlessCap` freed slots (decisions.ts: on PostgreSQL each running job holds a pool connection
+   * for its job lock, so at most twice the concurrency run at once; on SQLite four times).
    */
   #busyNormal(): number {
-    return this.#inflightLane.normal - Math.min(this.creates.parkedSlots, this.deps.settings.concurrency);
+    const { settings, dialect } = this.deps;
+    return this.#inflightLane.normal - Math.min(this.creates.parkedSlots, slotlessCap(settings.concurrency, dialect === 'postgres'));
   }
 
   async #run(): Promise<void> {

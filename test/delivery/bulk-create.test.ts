@@ -132,3 +132,45 @@ for (const db of ['sqlite', 'postgres'] as const) {
     }
   });
 }
+
+// A bulk request on its way holds one create slot, as one call to Jira (docs/delivery.md, "Bulk
+// create"): while its answer is awaited the worker claims, builds and marks the next jobs, and sends
+// them. The emulator's create hook stores each request's issues and holds its answer, so every
+// request stays on its way until the test lets the answers go. On SQLite, before, the first request
+// (up to twice the concurrency, its creates having waited together for the token) held every slot
+// until answered, and no second request left. The issues stored meanwhile are the jobs running at
+// once: at most twice the concurrency on PostgreSQL (each running job holds a pool connection; there
+// the token wait itself, a database round trip, already let requests overlap), four times on SQLite.
+for (const db of ['sqlite', 'postgres'] as const) {
+  test(`bulk create [${db}]: while a bulk request is answered the next one is sent; jobs running at once stay within the cap`, async () => {
+    const emu = await startEmulator({ faults: { createHook: true } });
+    const concurrency = 4;
+    const svc = await startTestService(db, { ...SETTINGS, ALERTSYNC_WORKER_CONCURRENCY: String(concurrency), ALERTSYNC_JOB_LEASE_MS: '60000', ALERTSYNC_JIRA_TIMEOUT_MS: '30000', ALERTSYNC_JIRA_RATE_LIMIT: '1000' });
+    try {
+      await createEmulatorDestination(svc, emu);
+      const alerts = Array.from({ length: 40 }, (_, i) => ({ title: `pipelined ${i}`, severity: 'HIGH', type: 'RULE' }));
+      const r = await svc.api('POST', '/api/alerts/batch', { alerts });
+      assert.equal(r.status, 201, r.text);
+      await waitFor('more issues stored than the concurrency while every answer is held', async () => emu.emulator.store.issues.size > concurrency, 20_000, 20);
+      assert.ok(emu.emulator.createHook.list().length >= 2, 'several requests on their way at once');
+      // Whatever else the worker does while every answer is held, it never runs more than the cap.
+      const cap = (db === 'postgres' ? 2 : 4) * concurrency;
+      let most = 0;
+      const until = Date.now() + 1000;
+      while (Date.now() < until) {
+        most = Math.max(most, emu.emulator.store.issues.size);
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      assert.ok(most <= cap, `${most} issues stored with every answer held (cap ${cap})`);
+      emu.emulator.configureFaults({ createHook: false });
+      emu.emulator.createHook.releaseAll('send');
+      await waitFor('every create job to finish', async () => (await createJobsOpen(svc)) === 0, 60_000, 50);
+      assert.equal(issueCountsByAlert(emu).size, 40);
+      assert.ok([...issueCountsByAlert(emu).values()].every((n) => n === 1), 'one issue per alert');
+    } finally {
+      emu.emulator.createHook.releaseAll('destroy');
+      await svc.close();
+      await emu.close();
+    }
+  });
+}

@@ -1,7 +1,7 @@
 // Table tests of the delivery engine's decisions (src/delivery/decisions.ts): pure, no I/O.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterLookup, claimPlan, laneSlots, decideAfterFailure, maySend, planLookup, sendMarginMs, worthClaiming, type Failure } from '../../src/delivery/decisions.js';
+import { afterLookup, claimPlan, laneSlots, decideAfterFailure, maySend, planLookup, sendMarginMs, slotlessCap, worthClaiming, type Failure } from '../../src/delivery/decisions.js';
 import { retryDelayMs } from '../../src/delivery/backoff.js';
 
 const T = { leaseMs: 120_000, jiraTimeoutMs: 30_000, createRecheckMs: 15_000, retryBaseMs: 1000, retryMaxMs: 60_000 };
@@ -104,6 +104,11 @@ test('claimPlan, laneSlots and worthClaiming: which jobs to claim', () => {
   assert.equal(worthClaiming(8, 6), true, 'a quarter free: claim');
   assert.equal(worthClaiming(1, 0), true);
   assert.equal(worthClaiming(1, 1), false);
+  // Slots given back by creates of one bulk request: at most the concurrency when each running job
+  // holds a pool connection (PostgreSQL), three times it otherwise (SQLite).
+  for (const [concurrency, holds, cap] of [[16, true, 16], [16, false, 48], [4, true, 4], [4, false, 12], [1, false, 3]] as const) {
+    assert.equal(slotlessCap(concurrency, holds), cap, `concurrency ${concurrency}, job holds a connection: ${holds}`);
+  }
 });
 
 test('decideAfterFailure: sync jobs (issue #11) wait with the queue for credentials, fail alone for their own content', () => {
