@@ -46,8 +46,8 @@ export interface CreateSenderDeps {
   acquire(site: string): Promise<void>;
   /** false: every create is a single request (ALERTSYNC_JIRA_BULK_CREATE_DISABLED). */
   bulk: boolean;
-  /** `parkedSlots` grew: a job joined or opened a reservation that waits for its token, or a bulk request left. */
-  onParked?(): void;
+  /** `freedSlots` grew: a job joined or opened a reservation that waits for its token, or a bulk request left. */
+  onSlotsFreed?(): void;
 }
 
 export class CreateSender {
@@ -69,7 +69,7 @@ export class CreateSender {
    * call to Jira). The worker claims more jobs for these slots: their creates join the waiting
    * request, or are built and marked while the last request is answered.
    */
-  get parkedSlots(): number {
+  get freedSlots(): number {
     return this.#parkedJobs - this.#parkedReservations + this.#sentJobs - this.#sentRequests;
   }
 
@@ -87,7 +87,7 @@ export class CreateSender {
       if (open && open.length < (this.deps.bulk ? BULK_CREATE_LIMIT : 1)) {
         open.push(r);
         this.#parkedJobs++;
-        this.deps.onParked?.();
+        this.deps.onSlotsFreed?.();
         return;
       }
       const members = [r];
@@ -152,7 +152,7 @@ export class CreateSender {
     let results;
     this.#sentJobs += go.length;
     this.#sentRequests++;
-    this.deps.onParked?.();
+    this.deps.onSlotsFreed?.();
     try {
       results = await first.client.createIssues(go.map((q) => q.issue));
     } catch (err) {

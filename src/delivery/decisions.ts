@@ -145,7 +145,7 @@ export function worthClaiming(concurrency: number, inflightNormal: number): bool
 /**
  * How many running creates may hold no create slot (ALERTSYNC_WORKER_CONCURRENCY) between them: the
  * creates waiting together for one request's token, and those of a bulk request on its way, count
- * as one slot per request (create-sender.ts, `parkedSlots`); this caps what they give back.
+ * as one slot per request (create-sender.ts, `freedSlots`); this caps what they give back.
  * - When each running job holds a database connection (PostgreSQL: its job lock; the pool is sized
  *   for twice the concurrency, storage/db.ts): the concurrency, so at most twice it run at once.
  * - Otherwise (SQLite) a running job costs its memory only: three times the concurrency, so that

@@ -119,7 +119,7 @@ export class DeliveryWorker {
       bulk: deps.settings.bulkCreate ?? true,
       acquire: (site) => deps.limiter.acquire(site, { signal: this.#stop.signal }),
       // A create waiting with others for one request's token frees its slot: claim more.
-      onParked: () => this.#wake?.(),
+      onSlotsFreed: () => this.#wake?.(),
     });
   }
 
@@ -169,13 +169,13 @@ export class DeliveryWorker {
   /**
    * The creates and sweeps that hold a create slot (ALERTSYNC_WORKER_CONCURRENCY): every running
    * job of the normal lane, except that the creates of one bulk request (waiting for its token, or
-   * sent and not yet answered) hold one slot between them (create-sender.ts, `parkedSlots`), up to
+   * sent and not yet answered) hold one slot between them (create-sender.ts, `freedSlots`), up to
    * `slotlessCap` freed slots (decisions.ts: on PostgreSQL each running job holds a pool connection
    * for its job lock, so at most twice the concurrency run at once; on SQLite four times).
    */
   #busyNormal(): number {
     const { settings, dialect } = this.deps;
-    return this.#inflightLane.normal - Math.min(this.creates.parkedSlots, slotlessCap(settings.concurrency, dialect === 'postgres'));
+    return this.#inflightLane.normal - Math.min(this.creates.freedSlots, slotlessCap(settings.concurrency, dialect === 'postgres'));
   }
 
   async #run(): Promise<void> {
