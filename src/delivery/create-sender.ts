@@ -6,8 +6,9 @@
 // token of the site's rate limit. So the token is waited for before the mark (as for a single
 // create), a bulk request costs one token, and under a rate limit the creates that come due while
 // a token is awaited go together.
-// Right before the request every create in it is checked again against its job's lease
-// (`maySend`): a create whose job could no longer finish in its lease is not sent.
+// Right before the request every create in it is checked again: against its job's lease
+// (`maySend`: a create whose job could no longer finish in its lease is not sent) and against its
+// destination (`stillWanted`: disabled or deleted since the job started, it is not sent).
 // Each job gets its own outcome: created, refused by Jira on its own (the others of its request
 // were made or refused on their own), not sent, or the error of the whole request (thrown).
 import { BULK_CREATE_LIMIT, JiraError, type CreatedIssue, type JiraClient, type NewIssue } from '../jira/client/index.js';
@@ -18,8 +19,11 @@ export type SendOutcome =
   | { outcome: 'created'; issue: CreatedIssue; request: SendRequest }
   /** Jira refused this issue alone; `othersCreated`: another issue of the same request was made. */
   | { outcome: 'refused'; error: JiraError; othersCreated: boolean; request: SendRequest }
-  /** Not sent: by the time the request could go, the job's lease no longer allowed it. */
-  | { outcome: 'not-sent' };
+  /**
+   * Not sent: by the time the request could go, the job's lease no longer allowed it (`lease`), or
+   * its destination was disabled or deleted meanwhile (`destination`).
+   */
+  | { outcome: 'not-sent'; reason: 'lease' | 'destination' };
 
 export type SendRequest = 'createIssue' | 'createIssues';
 
@@ -35,6 +39,8 @@ interface Queued {
   site: string;
   issue: NewIssue;
   leaseUntil: number;
+  /** Asked right before the request: does the job's destination still want this create? */
+  stillWanted?: () => Promise<boolean>;
   resolve: (o: SendOutcome) => void;
   reject: (e: unknown) => void;
 }
@@ -108,9 +114,9 @@ export class CreateSender {
     return members;
   }
 
-  send(client: JiraClient, site: string, issue: NewIssue, leaseUntil: number): Promise<SendOutcome> {
+  send(client: JiraClient, site: string, issue: NewIssue, leaseUntil: number, stillWanted?: () => Promise<boolean>): Promise<SendOutcome> {
     return new Promise<SendOutcome>((resolve, reject) => {
-      this.#queue.push({ client, site, issue, leaseUntil, resolve, reject });
+      this.#queue.push({ client, site, issue, leaseUntil, stillWanted, resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.#flush());
@@ -130,12 +136,16 @@ export class CreateSender {
 
   async #sendChunk(chunk: Queued[]): Promise<void> {
     const first = chunk[0]!;
+    // A destination disabled or deleted since its jobs started sends nothing more (a read of its
+    // version per request; an error reading it counts as "no": nothing is sent, the jobs run again).
+    const wanted = await Promise.all(chunk.map((q) => (q.stillWanted ? q.stillWanted().catch(() => false) : true)));
     const now = this.deps.clock.now();
     const go: Queued[] = [];
-    for (const q of chunk) {
-      if (maySend(now, q.leaseUntil, this.deps.timing)) go.push(q);
-      else q.resolve({ outcome: 'not-sent' });
-    }
+    chunk.forEach((q, i) => {
+      if (!wanted[i]) q.resolve({ outcome: 'not-sent', reason: 'destination' });
+      else if (maySend(now, q.leaseUntil, this.deps.timing)) go.push(q);
+      else q.resolve({ outcome: 'not-sent', reason: 'lease' });
+    });
     if (go.length === 0) return;
     this.stats.requests++;
     this.stats.issues += go.length;

@@ -11,6 +11,7 @@ import type { Dialect } from '../storage/db.js';
 import type { Db } from '../storage/repositories/users.js';
 import * as repo from '../storage/repositories/delivery.js';
 import { findAlert } from '../storage/repositories/alerts.js';
+import { destinationVersion } from '../storage/repositories/destination-errors.js';
 import type { DeliveryJobsTable } from '../storage/schema.js';
 import { JiraError, type JiraClient } from '../jira/client/index.js';
 import type { Destination } from '../destinations/destination.js';
@@ -104,6 +105,8 @@ export class DeliveryWorker {
   #wake: (() => void) | null = null;
   #unlisten: (() => Promise<void>) | null = null;
   readonly #stop = new AbortController();
+  /** #currentDestination's reads of this turn of the event loop. */
+  readonly #destinationNow = new Map<string, Promise<Destination | null>>();
   /** Test-only: set by tests to hold a job at a named point; never set in production. */
   readonly testHooks: WorkerTestHooks = {};
   /** Marks and completions of jobs running side by side share one commit. */
@@ -178,6 +181,29 @@ export class DeliveryWorker {
     return this.#inflightLane.normal - Math.min(this.creates.freedSlots, slotlessCap(settings.concurrency, dialect === 'postgres'));
   }
 
+  /**
+   * The destination as it is now (null: deleted), read once per destination and turn of the event
+   * loop however many requests ask: its version first (one indexed read), the whole row only when
+   * it changed since `known`.
+   */
+  #currentDestination(id: string, known: Destination): Promise<Destination | null> {
+    let p = this.#destinationNow.get(id);
+    if (!p) {
+      p = (async () => {
+        const version = await destinationVersion(this.deps.db, id);
+        if (version === undefined) return null;
+        if (version === known.updatedAt) return known;
+        const a = await this.deps.jiraFor(id, { version });
+        if (!a) return null;
+        a.release();
+        return a.destination;
+      })();
+      this.#destinationNow.set(id, p);
+      setImmediate(() => this.#destinationNow.delete(id));
+    }
+    return p;
+  }
+
   async #run(): Promise<void> {
     const { settings, logger, dialect, db, clock } = this.deps;
     if (dialect === 'sqlite') {
@@ -213,6 +239,7 @@ export class DeliveryWorker {
         // Every lane in one statement, which also brings the batch's alerts, links and destination versions.
         const fresh = await repo.claimBatch(db, dialect, { ...base, priority: plan.priority, sync: plan.sync, normal: plan.normal, expired: false });
         batches.push(fresh);
+
         if (plan.scanExpired) {
           const left = (lane: Lane) => plan[lane] - fresh.jobs.filter((j) => j.lane === lane).length;
           const rest = { priority: left('priority'), sync: left('sync'), normal: left('normal') };
@@ -364,7 +391,12 @@ export class DeliveryWorker {
       settings,
       // Test alerts and sync jobs may take the token kept back from creates: a storm does not hold them back.
       acquire: (priority = job.lane !== 'normal') => this.deps.limiter.acquire(job.siteHost, { priority, signal: this.#stop.signal }),
-      sendCreate: (issue, leaseUntil) => this.creates.send(access.client, job.siteHost, issue, leaseUntil),
+      // Right before the request: is the destination still enabled (or is this a person's dispatch), and not deleted?
+      sendCreate: (issue, leaseUntil) =>
+        this.creates.send(access.client, job.siteHost, issue, leaseUntil, async () => {
+          const d = await this.#currentDestination(job.destinationId, access.destination);
+          return d !== null && (d.enabled || (job.payload as { reason?: string }).reason === 'manual');
+        }),
       reserveCreate: () => this.creates.reserve(access.client, job.siteHost),
       update,
       attempt: (request, outcome, status, issueKey, error, durationMs) =>

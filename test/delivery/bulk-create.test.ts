@@ -174,3 +174,50 @@ for (const db of ['sqlite', 'postgres'] as const) {
     }
   });
 }
+
+// Creates waiting for their token when their destination is disabled must not leave once the token
+// comes: right before a request, its destination is read again (docs/delivery.md, "Bulk create").
+// At 1 request/s the creates claimed after the first request wait about a second for the next
+// token; the destination is disabled meanwhile. Before this check, a job looked at its destination
+// only when it started, and the waiting creates left with the next token.
+for (const db of ['sqlite', 'postgres'] as const) {
+  test(`bulk create [${db}]: creates waiting for their token when the destination is disabled are not sent; enabling sends each once`, async () => {
+    const emu = await startEmulator({});
+    const svc = await startTestService(db, { ...SETTINGS, ALERTSYNC_WORKER_CONCURRENCY: '4', ALERTSYNC_JIRA_RATE_LIMIT: '1', ALERTSYNC_JOB_LEASE_MS: '60000', ALERTSYNC_JIRA_TIMEOUT_MS: '5000' });
+    try {
+      const id = await createEmulatorDestination(svc, emu);
+      const creates = () => emu.emulator.requests.filter((q) => q.method === 'POST' && (q.path === '/rest/api/3/issue/bulk' || q.path === '/rest/api/3/issue'));
+      const alerts = Array.from({ length: 60 }, (_, i) => ({ title: `disabled while waiting ${i}`, severity: 'HIGH', type: 'RULE' }));
+      const r = await svc.api('POST', '/api/alerts/batch', { alerts });
+      assert.equal(r.status, 201, r.text);
+      await waitFor('the first request answered', () => creates().length >= 1, 20_000, 10);
+      // The next creates are claimed, built and wait for the next token (about a second away).
+      await waitFor('creates waiting for their token', async () => {
+        const running = await svc.service.storage.db.selectFrom('delivery_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'running').executeTakeFirstOrThrow();
+        return Number(running.n) > 0;
+      }, 5_000, 5);
+      const before = creates().length;
+      assert.equal((await svc.api('PATCH', `/api/destinations/${id}`, { enabled: false })).status, 200);
+      const atDisable = emu.emulator.store.issues.size;
+      assert.ok(atDisable < 60, 'disabled while creates were still to come');
+      // Two more tokens' time: nothing more leaves (the last request was answered before disabling;
+      // the next token was about a second away).
+      await new Promise((res) => setTimeout(res, 2500));
+      assert.equal(emu.emulator.store.issues.size, atDisable, `issues made after disabling: ${emu.emulator.store.issues.size - atDisable}`);
+      assert.equal(creates().length, before, 'no create request after disabling');
+      await waitFor('every create job paused', async () => {
+        const open = await svc.service.storage.db.selectFrom('delivery_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'create_issue').where('state', 'in', ['pending', 'running']).executeTakeFirstOrThrow();
+        return Number(open.n) === 0;
+      }, 20_000, 50);
+      const paused = await svc.service.storage.db.selectFrom('delivery_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'create_issue').where('state', '=', 'paused').executeTakeFirstOrThrow();
+      assert.equal(Number(paused.n), 60 - emu.emulator.store.issues.size, 'every job without an issue is paused');
+      assert.ok(Number(paused.n) > 0);
+      assert.equal((await svc.api('PATCH', `/api/destinations/${id}`, { enabled: true })).status, 200);
+      await waitFor('every create job done', async () => (await createJobsOpen(svc)) === 0 && issueCountsByAlert(emu).size === 60, 60_000, 50);
+      assert.ok([...issueCountsByAlert(emu).values()].every((n) => n === 1), 'one issue per alert');
+    } finally {
+      await svc.close();
+      await emu.close();
+    }
+  });
+}

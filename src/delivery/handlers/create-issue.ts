@@ -1,6 +1,7 @@
 // create_issue: an alert becomes one Jira issue on a destination. The order of a run:
 //   already linked? → the lookup a mark (or a replay) calls for → the mark → the lease check →
-//   the send (with other jobs' creates: create-sender.ts; the lease is checked again there) → the link.
+//   the send (with other jobs' creates: create-sender.ts; the lease and the destination are checked
+//   again there) → the link.
 //   docs/delivery.md ("the guarantee") says why each step is where it is.
 import { JiraError, type JiraIssue } from '../../jira/client/index.js';
 import { afterLookup, maySend, planLookup } from '../decisions.js';
@@ -55,13 +56,13 @@ export const createIssueHandler: JobHandler<'create_issue'> = {
     let sent;
     try {
       // With the creates of other jobs of this destination due now: one bulk request (create-sender.ts),
-      // which checks the lease again right before the request.
+      // which checks the lease and the destination (still enabled, not deleted) again right before the request.
       sent = await ctx.sendCreate(issue, run.leaseUntil);
     } catch (err) {
       if (err instanceof JiraError) throw new SentCreateError(err, sentAt, performance.now() - t0);
       throw err;
     }
-    if (sent.outcome === 'not-sent') return notSent(ctx);
+    if (sent.outcome === 'not-sent') return sent.reason === 'destination' ? destinationGone(ctx) : notSent(ctx);
     // Refused by Jira on its own: nothing was made for it (decideAfterFailure: a refusal drops no mark).
     if (sent.outcome === 'refused') throw new SentCreateError(sent.error, sentAt, performance.now() - t0, sent.othersCreated);
     await ctx.pause('after-send');
@@ -78,6 +79,16 @@ export const createIssueHandler: JobHandler<'create_issue'> = {
 async function notSent(ctx: JobContext<'create_issue'>): Promise<void> {
   const now = ctx.clock.now();
   await ctx.attempt('createIssue', 'retry', null, null, 'not sent: the lease would end before the create could finish (the process stalled)', 0);
+  await ctx.defer(now, { unknown_since: ctx.run.mark?.since ?? null, unknown_until: ctx.run.mark?.until ?? null });
+}
+
+/**
+ * The destination was disabled or deleted between the start of this run and its request: nothing
+ * went out, so the mark goes back to what it was and the job runs again (and is paused or cancelled then).
+ */
+async function destinationGone(ctx: JobContext<'create_issue'>): Promise<void> {
+  const now = ctx.clock.now();
+  await ctx.attempt('createIssue', 'retry', null, null, 'not sent: the destination was disabled or deleted meanwhile', 0);
   await ctx.defer(now, { unknown_since: ctx.run.mark?.since ?? null, unknown_until: ctx.run.mark?.until ?? null });
 }
 
