@@ -67,6 +67,11 @@ export function removeDataDir(dir: string): void {
 /** The compiled service (`tsc -p tsconfig.build.json`, as `npm run build` makes it). */
 export const SERVICE_ENTRY = 'dist/src/main.js';
 
+/** The node flags `npm start` gives the service (package.json's `start`), so the benches run it as operators do. */
+export const SERVICE_NODE_FLAGS: string[] = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(' ')
+  .filter((a) => a.startsWith('--'));
+
 /**
  * Starts the compiled service (`node dist/src/main.js`, or with BENCH_SERVICE=tsx `node --import
  * tsx src/main.ts`) with a temp (or given) data dir, the bench admin token, LOG_LEVEL=warn and
@@ -80,7 +85,7 @@ export async function startService(opts: { env?: Record<string, string>; cpus?: 
   const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   // The compiled service, as `npm start` runs it (bench/run.ts builds it first); BENCH_SERVICE=tsx
   // runs the sources through tsx instead, as `npm run dev` does.
-  const cmd = process.env.BENCH_SERVICE === 'tsx' ? [process.execPath, ...nodeArgs, '--import', 'tsx', 'src/main.ts'] : [process.execPath, ...nodeArgs, SERVICE_ENTRY];
+  const cmd = process.env.BENCH_SERVICE === 'tsx' ? [process.execPath, ...SERVICE_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', 'src/main.ts'] : [process.execPath, ...SERVICE_NODE_FLAGS, ...nodeArgs, SERVICE_ENTRY];
   const child = opts.cpus ? spawn('taskset', ['-c', opts.cpus, ...cmd], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] }) : spawn(cmd[0] as string, cmd.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {
