@@ -11,7 +11,6 @@ import type { Dialect } from '../storage/db.js';
 import type { Db } from '../storage/repositories/users.js';
 import * as repo from '../storage/repositories/delivery.js';
 import { findAlert } from '../storage/repositories/alerts.js';
-import { destinationVersion } from '../storage/repositories/destination-errors.js';
 import type { DeliveryJobsTable } from '../storage/schema.js';
 import { JiraError, type JiraClient } from '../jira/client/index.js';
 import type { Destination } from '../destinations/destination.js';
@@ -182,22 +181,16 @@ export class DeliveryWorker {
   }
 
   /**
-   * The destination as it is now (null: deleted), read once per destination and turn of the event
-   * loop however many requests ask: its version first (one indexed read), the whole row only when
-   * it changed since `known`.
+   * The destination as it is now (null: deleted), asked once per destination and turn of the event
+   * loop however many requests ask (jiraFor reads its version, and the whole row only when it changed).
    */
-  #currentDestination(id: string, known: Destination): Promise<Destination | null> {
+  #currentDestination(id: string): Promise<Destination | null> {
     let p = this.#destinationNow.get(id);
     if (!p) {
-      p = (async () => {
-        const version = await destinationVersion(this.deps.db, id);
-        if (version === undefined) return null;
-        if (version === known.updatedAt) return known;
-        const a = await this.deps.jiraFor(id, { version });
-        if (!a) return null;
-        a.release();
-        return a.destination;
-      })();
+      p = this.deps.jiraFor(id).then((a) => {
+        a?.release();
+        return a?.destination ?? null;
+      });
       this.#destinationNow.set(id, p);
       setImmediate(() => this.#destinationNow.delete(id));
     }
@@ -394,7 +387,7 @@ export class DeliveryWorker {
       // Right before the request: is the destination still enabled (or is this a person's dispatch), and not deleted?
       sendCreate: (issue, leaseUntil) =>
         this.creates.send(access.client, job.siteHost, issue, leaseUntil, async () => {
-          const d = await this.#currentDestination(job.destinationId, access.destination);
+          const d = await this.#currentDestination(job.destinationId);
           return d !== null && (d.enabled || (job.payload as { reason?: string }).reason === 'manual');
         }),
       reserveCreate: () => this.creates.reserve(access.client, job.siteHost),
