@@ -384,12 +384,8 @@ export class DeliveryWorker {
       settings,
       // Test alerts and sync jobs may take the token kept back from creates: a storm does not hold them back.
       acquire: (priority = job.lane !== 'normal') => this.deps.limiter.acquire(job.siteHost, { priority, signal: this.#stop.signal }),
-      // Right before the request: is the destination still enabled (or is this a person's dispatch), and not deleted?
-      sendCreate: (issue, leaseUntil) =>
-        this.creates.send(access.client, job.siteHost, issue, leaseUntil, async () => {
-          const d = await this.#currentDestination(job.destinationId);
-          return d !== null && (d.enabled || (job.payload as { reason?: string }).reason === 'manual');
-        }),
+      sendCreate: (issue, leaseUntil, stillWanted) => this.creates.send(access.client, job.siteHost, issue, leaseUntil, stillWanted),
+      currentDestination: () => this.#currentDestination(job.destinationId),
       reserveCreate: () => this.creates.reserve(access.client, job.siteHost),
       update,
       attempt: (request, outcome, status, issueKey, error, durationMs) =>

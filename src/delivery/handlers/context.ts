@@ -2,6 +2,7 @@
 // runner-owned operations (fenced writes, the delivery log, the rate limiter, pause points). A
 // handler decides nothing about leases, fences, locks or failures: it throws JiraError (or
 // SentCreateError for a create that may have reached Jira) and the runner decides what follows.
+import type { Destination } from '../../destinations/destination.js';
 import type { Alert, AlertStatus, Comment } from '../../alerts/alert.js';
 import type { Actor, Origin } from '../../users/user.js';
 import type { Clock } from '../../clock.js';
@@ -52,7 +53,9 @@ export interface JobContext<K extends JobKind = JobKind> {
    * of the destination due at the same moment; one rate-limit token per request). Throws the
    * JiraError of a failed request.
    */
-  sendCreate(issue: NewIssue, leaseUntil: number): Promise<SendOutcome>;
+  sendCreate(issue: NewIssue, leaseUntil: number, stillWanted?: () => Promise<boolean>): Promise<SendOutcome>;
+  /** The job's destination as it is now (null: deleted), read at most once per turn of the event loop. */
+  currentDestination(): Promise<Destination | null>;
   /** Before the mark: waits for the rate-limit token of the (bulk) request the create will go in. */
   reserveCreate(): Promise<void>;
   /** Waits for a token of the site's rate limit. */

@@ -3,6 +3,7 @@
 //   the send (with other jobs' creates: create-sender.ts; the lease and the destination are checked
 //   again there) → the link.
 //   docs/delivery.md ("the guarantee") says why each step is where it is.
+import type { Destination } from '../../destinations/destination.js';
 import { JiraError, type JiraIssue } from '../../jira/client/index.js';
 import { afterLookup, maySend, planLookup } from '../decisions.js';
 import { buildNewIssue } from '../issue-request.js';
@@ -16,8 +17,7 @@ export const createIssueHandler: JobHandler<'create_issue'> = {
     if (existing) return ctx.complete({ issueId: existing.issueId, issueKey: existing.issueKey, note: 'already linked' });
     const alert = await ctx.findAlert();
     if (!alert) return ctx.finish('cancelled', { lastError: 'the alert no longer exists' });
-    // Disabling a destination pauses its routed queue; a manual dispatch is a person's explicit ask.
-    if (!access.destination.enabled && job.payload.reason !== 'manual') return ctx.finish('paused', { lastError: 'the destination is disabled; its deliveries resume when it is enabled' });
+    if (!takesCreate(access.destination, job)) return ctx.finish('paused', { lastError: 'the destination is disabled; its deliveries resume when it is enabled' });
 
     const plan = planLookup({ mark: run.mark, lookFirst: job.lookFirst }, clock.now(), settings);
     if (plan.action === 'wait') return ctx.defer(plan.at, { unknown_since: plan.mark.since, unknown_until: plan.mark.until });
@@ -57,12 +57,15 @@ export const createIssueHandler: JobHandler<'create_issue'> = {
     try {
       // With the creates of other jobs of this destination due now: one bulk request (create-sender.ts),
       // which checks the lease and the destination (still enabled, not deleted) again right before the request.
-      sent = await ctx.sendCreate(issue, run.leaseUntil);
+      sent = await ctx.sendCreate(issue, run.leaseUntil, async () => {
+        const now = await ctx.currentDestination();
+        return now !== null && takesCreate(now, job);
+      });
     } catch (err) {
       if (err instanceof JiraError) throw new SentCreateError(err, sentAt, performance.now() - t0);
       throw err;
     }
-    if (sent.outcome === 'not-sent') return sent.reason === 'destination' ? destinationGone(ctx) : notSent(ctx);
+    if (sent.outcome === 'not-sent') return notSent(ctx, sent.reason);
     // Refused by Jira on its own: nothing was made for it (decideAfterFailure: a refusal drops no mark).
     if (sent.outcome === 'refused') throw new SentCreateError(sent.error, sentAt, performance.now() - t0, sent.othersCreated);
     await ctx.pause('after-send');
@@ -72,23 +75,24 @@ export const createIssueHandler: JobHandler<'create_issue'> = {
   },
 };
 
-/**
- * This run stalled past what its lease allows (or waited too long for its request): it must not
- * send. Nothing went out, so the mark goes back to what it was, and the job runs again (here or elsewhere).
- */
-async function notSent(ctx: JobContext<'create_issue'>): Promise<void> {
-  const now = ctx.clock.now();
-  await ctx.attempt('createIssue', 'retry', null, null, 'not sent: the lease would end before the create could finish (the process stalled)', 0);
-  await ctx.defer(now, { unknown_since: ctx.run.mark?.since ?? null, unknown_until: ctx.run.mark?.until ?? null });
+/** Disabling a destination pauses its routed queue; a manual dispatch is a person's explicit ask. */
+function takesCreate(destination: Destination, job: JobContext<'create_issue'>['job']): boolean {
+  return destination.enabled || job.payload.reason === 'manual';
 }
 
+const NOT_SENT = {
+  lease: 'not sent: the lease would end before the create could finish (the process stalled)',
+  destination: 'not sent: the destination was disabled or deleted meanwhile',
+} as const;
+
 /**
- * The destination was disabled or deleted between the start of this run and its request: nothing
- * went out, so the mark goes back to what it was and the job runs again (and is paused or cancelled then).
+ * The request could not go: this run stalled past what its lease allows (or waited too long for
+ * its request), or the destination was disabled or deleted meanwhile. Nothing went out, so the mark
+ * goes back to what it was, and the job runs again (here or elsewhere; paused or cancelled then).
  */
-async function destinationGone(ctx: JobContext<'create_issue'>): Promise<void> {
+async function notSent(ctx: JobContext<'create_issue'>, reason: keyof typeof NOT_SENT = 'lease'): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.attempt('createIssue', 'retry', null, null, 'not sent: the destination was disabled or deleted meanwhile', 0);
+  await ctx.attempt('createIssue', 'retry', null, null, NOT_SENT[reason], 0);
   await ctx.defer(now, { unknown_since: ctx.run.mark?.since ?? null, unknown_until: ctx.run.mark?.until ?? null });
 }
 
