@@ -27,7 +27,18 @@ export type SendOutcome =
 
 export type SendRequest = 'createIssue' | 'createIssues';
 
+/**
+ * A token wait this long (ms) counts as the rate limit holding creates back (`throttled`): the
+ * site's rate, at most 10 requests a second then, paces the creates. Shorter waits (a burst spent
+ * within a millisecond at a high rate) do not: a lookup per create waiting then costs little.
+ */
+const THROTTLE_WAIT_MS = 100;
+/** How long after such a wait creates still count as held back (ms). */
+const THROTTLE_MEMORY_MS = 1000;
+
 interface Reservation {
+  /** When its request's reservation was opened (clock ms). */
+  openedAt: number;
   client: JiraClient;
   site: string;
   resolve: () => void;
@@ -67,6 +78,8 @@ export class CreateSender {
   #parkedReservations = 0;
   #sentJobs = 0;
   #sentRequests = 0;
+  /** When a reservation last had to wait for its token (clock ms). */
+  #waitedAt = Number.NEGATIVE_INFINITY;
 
   /**
    * Running jobs that need no slot of the worker now: the jobs waiting in a reservation for its
@@ -82,13 +95,25 @@ export class CreateSender {
   constructor(private readonly deps: CreateSenderDeps) {}
 
   /**
+   * Whether the rate limit holds creates back now: a reservation waits for its token, or one had
+   * to wait within the last second. The worker then lets each create mark itself right before its
+   * request rather than at its claim: a create waiting for a token with a mark would cost a lookup
+   * (one more request to the same slow site) if the process died meanwhile.
+   */
+  throttled(now: number): boolean {
+    if (now - this.#waitedAt < THROTTLE_MEMORY_MS) return true;
+    for (const members of this.#waiting.values()) if (now - members[0]!.openedAt >= THROTTLE_WAIT_MS) return true;
+    return false;
+  }
+
+  /**
    * Waits for the rate-limit token of the request this job's create will go in: a job joins the
    * reservation of its client that is still waiting for its token (up to 50), else opens one and
    * waits for a token. Under a rate limit, creates that come due while a token is awaited share it.
    */
   reserve(client: JiraClient, site: string): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const r: Reservation = { client, site, resolve, reject };
+      const r: Reservation = { openedAt: this.deps.clock.now(), client, site, resolve, reject };
       const open = this.#waiting.get(client);
       if (open && open.length < (this.deps.bulk ? BULK_CREATE_LIMIT : 1)) {
         open.push(r);
@@ -108,6 +133,8 @@ export class CreateSender {
   }
 
   #closeReservation(client: JiraClient, members: Reservation[]): Reservation[] {
+    const now = this.deps.clock.now();
+    if (now - members[0]!.openedAt >= THROTTLE_WAIT_MS) this.#waitedAt = now;
     if (this.#waiting.get(client) === members) this.#waiting.delete(client);
     this.#parkedJobs -= members.length;
     this.#parkedReservations--;

@@ -96,6 +96,8 @@ export interface JobBase {
   unknownSince: number | null;
   /** By when that request is known to have ended; null = its sender never said (crash, stall). */
   unknownUntil: number | null;
+  /** Set by the claim that marked this create "may go out from now" (null: its run marks it before its request). */
+  sendingSince: number | null;
   /** Search Jira before creating even without a mark (replays and manual dispatches). */
   lookFirst: boolean;
   /** Some create of this job had an unknown outcome: a duplicate sweep follows its success. */

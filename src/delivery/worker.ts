@@ -104,6 +104,8 @@ export class DeliveryWorker {
   #wake: (() => void) | null = null;
   #unlisten: (() => Promise<void>) | null = null;
   readonly #stop = new AbortController();
+  /** The runs of the jobs in flight (stop() asks whether each may have sent its create). */
+  readonly #inflightRuns = new Map<string, JobRun>();
   /** #currentDestination's reads of this turn of the event loop. */
   readonly #destinationNow = new Map<string, Promise<Destination | null>>();
   /** Test-only: set by tests to hold a job at a named point; never set in production. */
@@ -158,8 +160,10 @@ export class DeliveryWorker {
     this.#stop.abort(new Error('worker stopped'));
     const now = this.deps.clock.now();
     for (const job of unfinished) {
+      // A create that never reached its request leaves no mark: its next owner creates at once.
+      const mayHaveSent = this.#inflightRuns.get(job.id)?.sending ?? false;
       await repo
-        .updateRunningJob(this.deps.db, job.id, job.fence, { state: 'pending', next_run_at: now, lease_owner: null, lease_until: null, updated_at: now })
+        .updateRunningJob(this.deps.db, job.id, job.fence, { state: 'pending', next_run_at: now, lease_owner: null, lease_until: null, ...(mayHaveSent ? {} : { sending_since: null }), updated_at: now })
         .catch((err) => this.deps.logger.warn({ err, jobId: job.id }, 'could not release a job at shutdown; its lease will expire'));
     }
   }
@@ -228,7 +232,8 @@ export class DeliveryWorker {
         const now = clock.now();
         const plan = claimPlan({ concurrency: settings.concurrency, inflight: { ...this.#inflightLane, normal: this.#busyNormal() }, now, lastExpiredScan: this.#lastExpiredScan, pollMs: settings.pollMs });
         if (plan.scanExpired) this.#lastExpiredScan = now;
-        const base = { owner: this.id, now, leaseMs: settings.leaseMs, exclude: [...this.#inflightJobs.keys()] };
+        // Creates are marked by their claim unless the rate limit holds them back (create-sender.ts `throttled`).
+        const base = { owner: this.id, now, leaseMs: settings.leaseMs, exclude: [...this.#inflightJobs.keys()], markCreates: !this.creates.throttled(now) };
         // Every lane in one statement, which also brings the batch's alerts, links and destination versions.
         const fresh = await repo.claimBatch(db, dialect, { ...base, priority: plan.priority, sync: plan.sync, normal: plan.normal, expired: false });
         batches.push(fresh);
@@ -281,6 +286,7 @@ export class DeliveryWorker {
       .finally(() => {
         this.#inflight.delete(job.id);
         this.#inflightJobs.delete(job.id);
+        this.#inflightRuns.delete(job.id);
         this.#inflightLane[job.lane]--;
         // A finished sync or test job may free the next job of its link (serialized per alert and
         // destination): look again now, without waiting for a batch of create slots.
@@ -325,7 +331,7 @@ export class DeliveryWorker {
     if (r.locked) return;
     // A stalled worker still runs this job (PostgreSQL lock): give it back, try again later.
     const now = this.deps.clock.now();
-    await repo.updateRunningJob(this.deps.db, job.id, job.fence, { state: 'pending', next_run_at: now + Math.max(this.deps.settings.pollMs, 500), lease_owner: null, lease_until: null, updated_at: now });
+    await repo.updateRunningJob(this.deps.db, job.id, job.fence, { state: 'pending', next_run_at: now + Math.max(this.deps.settings.pollMs, 500), lease_owner: null, lease_until: null, sending_since: null, updated_at: now });
     this.deps.logger.info({ jobId: job.id }, 'job is still locked by a stalled worker; retrying later');
   }
 
@@ -333,7 +339,8 @@ export class DeliveryWorker {
     // The job's logger is made only when something is logged (most runs log nothing).
     let child: Logger | undefined;
     const log = (): Logger => (child ??= this.deps.logger.child({ jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, kind: job.kind }));
-    const run: JobRun = { mark: job.unknownSince === null ? null : { since: job.unknownSince, until: job.unknownUntil }, leaseUntil: job.leaseUntil };
+    const run: JobRun = { mark: job.unknownSince === null ? null : { since: job.unknownSince, until: job.unknownUntil }, leaseUntil: job.leaseUntil, sending: false };
+    this.#inflightRuns.set(job.id, run);
     let access: JiraAccess | null;
     try {
       access = await this.deps.jiraFor(job.destinationId, loaded ? { version: loaded.destinationVersions.get(job.destinationId) } : undefined);
@@ -384,7 +391,10 @@ export class DeliveryWorker {
       settings,
       // Test alerts and sync jobs may take the token kept back from creates: a storm does not hold them back.
       acquire: (priority = job.lane !== 'normal') => this.deps.limiter.acquire(job.siteHost, { priority, signal: this.#stop.signal }),
-      sendCreate: (issue, leaseUntil, stillWanted) => this.creates.send(access.client, job.siteHost, issue, leaseUntil, stillWanted),
+      sendCreate: (issue, leaseUntil, stillWanted) => {
+        run.sending = true;
+        return this.creates.send(access.client, job.siteHost, issue, leaseUntil, stillWanted);
+      },
       currentDestination: () => this.#currentDestination(job.destinationId),
       reserveCreate: () => this.creates.reserve(access.client, job.siteHost),
       update,
@@ -413,7 +423,7 @@ export class DeliveryWorker {
       },
       defer: async (at, set = {}) => {
         const now = clock.now();
-        const ok = await update({ state: 'pending', next_run_at: at, lease_owner: null, lease_until: null, updated_at: now, ...set });
+        const ok = await update({ state: 'pending', next_run_at: at, lease_owner: null, lease_until: null, sending_since: null, updated_at: now, ...set });
         throw new JobYielded(ok ? 'deferred' : 'fenced');
       },
       finish: (state, o) => this.#finish(job, state, o),
@@ -447,7 +457,8 @@ export class DeliveryWorker {
     await repo
       .insertAttempt(this.deps.db, { jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, worker: this.id, at: now, durationMs, request: jiraErr?.operation ?? 'local', outcome: d.outcome, httpStatus: failure.status, issueKey: null, error: message })
       .catch((e) => log.warn({ err: e }, 'could not write the delivery log'));
-    const marks = { unknown_since: d.mark?.since ?? null, unknown_until: d.mark?.until ?? null };
+    // What the run learned is in the decision's mark: the claim's mark of this run goes.
+    const marks = { unknown_since: d.mark?.since ?? null, unknown_until: d.mark?.until ?? null, sending_since: null };
     if (d.action === 'retry') {
       const ok = await repo.updateRunningJob(this.deps.db, job.id, job.fence, {
         state: 'pending',
@@ -483,6 +494,7 @@ export class DeliveryWorker {
       state,
       lease_owner: null,
       lease_until: null,
+      sending_since: null,
       last_status: o.lastStatus ?? null,
       last_error: o.lastError ?? null,
       ...(o.result ? { result: JSON.stringify(o.result) } : {}),
@@ -493,5 +505,5 @@ export class DeliveryWorker {
 }
 
 function doneSet(result: Record<string, unknown>, now: number): Partial<DeliveryJobsTable> {
-  return { state: 'done', lease_owner: null, lease_until: null, unknown_since: null, unknown_until: null, look_first: 0, last_error: null, result: JSON.stringify(result), updated_at: now };
+  return { state: 'done', lease_owner: null, lease_until: null, unknown_since: null, unknown_until: null, sending_since: null, look_first: 0, last_error: null, result: JSON.stringify(result), updated_at: now };
 }

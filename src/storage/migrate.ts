@@ -18,6 +18,7 @@ import { consoleSessions } from './migrations/0013-console-sessions.js';
 import { syncLane } from './migrations/0014-sync-lane.js';
 import { dropRedundantJobIndexes } from './migrations/0015-drop-redundant-job-indexes.js';
 import { partialJobIndexes } from './migrations/0016-partial-job-indexes.js';
+import { createClaimMark } from './migrations/0017-create-claim-mark.js';
 
 export function migrationsFor(storage: Storage): Record<string, Migration> {
   return {
@@ -37,6 +38,7 @@ export function migrationsFor(storage: Storage): Record<string, Migration> {
     '0014-sync-lane': syncLane,
     '0015-drop-redundant-job-indexes': dropRedundantJobIndexes,
     '0016-partial-job-indexes': partialJobIndexes,
+    '0017-create-claim-mark': createClaimMark,
   };
 }
 

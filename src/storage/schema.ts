@@ -158,10 +158,18 @@ export interface DeliveryJobsTable {
   lease_owner: string | null;
   lease_until: number | null;
   fence: number;
-  /** Set before a create is sent, cleared when its outcome is known: a crash leaves it set. */
+  /**
+   * A create of an earlier run may have gone out since then (its outcome was never learned); cleared
+   * once a search or an answer tells.
+   */
   unknown_since: number | null;
   /** By when the request that set unknown_since is known to have ended; null = its sender never said. */
   unknown_until: number | null;
+  /**
+   * Set by the claim of a create job: its owner may send the create from then on. Cleared when the
+   * run ends or yields; the next claim folds one left set (a crash, a stall) into unknown_since.
+   */
+  sending_since: number | null;
   had_unknown: number;
   /** 1 = search Jira before creating even without a mark (replays, manual dispatches). */
   look_first: number;

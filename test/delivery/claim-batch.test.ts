@@ -1,6 +1,6 @@
 // The claim statement takes due jobs of both lanes (each lane within its own limit) and brings the
 // rows the batch needs: each job's alert, its link on the job's destination, the destination's
-// version. The hot statements compiled once (storage/precompiled.ts) run with each call's values,
+// version; it marks the creates it claims (markCreates) and folds a mark left behind. The hot statements compiled once (storage/precompiled.ts) run with each call's values,
 // on the database and inside a transaction, on both dialects.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +9,8 @@ import { claimBatch, enqueueJob, findJob, insertLink, linkKey, sqliteClaimUpdate
 import { CompiledQuery } from 'kysely';
 import { precompiled } from '../../src/storage/precompiled.js';
 import { newId } from '../../src/ids.js';
+import { planLookup } from '../../src/delivery/decisions.js';
+import type { DeliveryJob } from '../../src/delivery/job.js';
 import { forEachDb, startTestService, type TestService } from '../support/service.js';
 import { createEmulatorDestination } from '../support/delivery.js';
 
@@ -130,4 +132,38 @@ forEachDb('claim batch and precompiled statements', (db) => {
       }
     });
   }
+
+  test('a claim with markCreates marks its creates "may go out from now" (not its other jobs); the next claim turns a mark left behind into "may have gone out, end unknown"', async () => {
+    const kdb = svc.service.storage.db;
+    const dialect = svc.service.storage.dialect;
+    const destinationId = await createEmulatorDestination(svc, emu);
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) made.push((await svc.api('POST', '/api/alerts', { title: `mark ${i}`, severity: 'HIGH', type: 'RULE' })).body.id as string);
+    const [fresh, marked, linked] = made as [string, string, string];
+    // An earlier run of `marked` may have sent its create (sent at 111, known ended by 222).
+    await kdb.updateTable('delivery_jobs').set({ unknown_since: 111, unknown_until: 222 }).where('alert_id', '=', marked).execute();
+    // `linked` has its issue: a sync job of it (not a create) is due.
+    await kdb.updateTable('delivery_jobs').set({ state: 'done' }).where('alert_id', '=', linked).execute();
+    const now = Date.now();
+    await insertLink(kdb, { alertId: linked, destinationId, issueId: '10077', issueKey: 'SEC-77', issueUrl: 'http://x/browse/SEC-77', createdAt: now });
+    await enqueueJob(kdb, { id: newId('job', now), alertId: linked, destinationId, siteHost: '127.0.0.1', kind: 'sync_status', payload: { from: 'OPEN', to: 'TRIAGED', by: 't' }, nextRunAt: now, now });
+    const byAlert = (jobs: DeliveryJob[]) => new Map(jobs.map((j) => [j.alertId, j]));
+
+    const first = byAlert((await claimBatch(kdb, dialect, { owner: 'w-mark', now: now + 1, leaseMs: 1000, priority: 0, sync: 2, normal: 4, expired: false, markCreates: true })).jobs);
+    assert.equal(first.size, 3);
+    assert.deepEqual([first.get(fresh)!.sendingSince, first.get(fresh)!.unknownSince], [now + 1, null], 'a create: marked by its claim');
+    assert.deepEqual([first.get(marked)!.sendingSince, first.get(marked)!.unknownSince, first.get(marked)!.unknownUntil], [now + 1, 111, 222], 'the earlier mark is kept as it was');
+    assert.equal(first.get(linked)!.sendingSince, null, 'a sync job sends no create');
+
+    // Its owner dies with the marks set; once the leases end another owner takes the jobs over.
+    const next = byAlert((await claimBatch(kdb, dialect, { owner: 'w-next', now: now + 5000, leaseMs: 1000, priority: 0, sync: 2, normal: 4, expired: true })).jobs);
+    assert.equal(next.size, 3);
+    const f = next.get(fresh)!;
+    assert.deepEqual([f.unknownSince, f.unknownUntil, f.sendingSince], [now + 1, null, null], 'the left mark: a create may have gone out since the claim, end unknown (and no claim mark without markCreates)');
+    assert.deepEqual(planLookup({ mark: { since: f.unknownSince!, until: f.unknownUntil }, lookFirst: f.lookFirst }, now + 5000, { createRecheckMs: 700 }), { action: 'wait', at: now + 5700, mark: { since: now + 1, until: now + 5000 } }, 'the new owner looks before it creates');
+    const m = next.get(marked)!;
+    assert.deepEqual([m.unknownSince, m.unknownUntil], [111, null], 'the earlier mark, now with an unknown end (the last owner may have sent since)');
+    assert.deepEqual([next.get(linked)!.unknownSince, next.get(linked)!.sendingSince], [null, null]);
+    await kdb.updateTable('delivery_jobs').set({ state: 'cancelled' }).where('alert_id', 'in', made).where('state', 'in', ['pending', 'running']).execute();
+  });
 });

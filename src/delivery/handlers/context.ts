@@ -19,6 +19,8 @@ export interface JobRun {
   mark: Mark | null;
   /** The lease this run holds (a mark renews it). */
   leaseUntil: number | null;
+  /** The run handed its create to the sender: it may have gone out (stop() keeps the claim's mark). */
+  sending: boolean;
 }
 
 export interface AttemptRow {

@@ -1,5 +1,6 @@
 // create_issue: an alert becomes one Jira issue on a destination. The order of a run:
-//   already linked? → the lookup a mark (or a replay) calls for → the mark → the lease check →
+//   already linked? → the lookup a mark (or a replay) calls for → the mark (mostly written by the
+//   claim already) → the lease check →
 //   the send (with other jobs' creates: create-sender.ts; the lease and the destination are checked
 //   again there) → the link.
 //   docs/delivery.md ("the guarantee") says why each step is where it is.
@@ -44,20 +45,29 @@ export const createIssueHandler: JobHandler<'create_issue'> = {
     // The rate-limit token of the request this create will go in (shared by the creates due with it).
     await ctx.reserveCreate();
     await ctx.pause('before-mark');
-    const sentAt = clock.now();
-    // Commit "a create is on its way" before sending: a crash from here on leaves the trace.
-    const leaseUntil = sentAt + settings.leaseMs;
-    if (!(await ctx.update({ unknown_since: sentAt, unknown_until: null, lease_until: leaseUntil, updated_at: sentAt }))) throw new JobYielded('fenced');
-    run.leaseUntil = leaseUntil;
+    // "A create of this run may go out" must be committed before the request: a crash from then on
+    // leaves the trace. Mostly the claim committed it (sending_since). Otherwise (the rate limit held
+    // creates back at the claim), and after a search (whose answer drops the mark it was about), it
+    // is written now, with the lease started again for the create (a wait for a token, a search, can
+    // take much of a lease).
+    if (job.sendingSince === null || plan.action === 'search') {
+      const now = clock.now();
+      const leaseUntil = now + settings.leaseMs;
+      const answered = plan.action === 'search' ? { unknown_since: null, unknown_until: null } : {};
+      if (!(await ctx.update({ ...answered, sending_since: now, lease_until: leaseUntil, updated_at: now }))) throw new JobYielded('fenced');
+      run.leaseUntil = leaseUntil;
+    }
     await ctx.pause('after-mark');
-    if (!maySend(clock.now(), run.leaseUntil, settings)) return notSent(ctx);
+    const sentAt = clock.now();
+    const lease = run.leaseUntil;
+    if (lease === null || !maySend(sentAt, lease, settings)) return notSent(ctx);
     await ctx.pause('before-send');
     const t0 = performance.now();
     let sent;
     try {
       // With the creates of other jobs of this destination due now: one bulk request (create-sender.ts),
       // which checks the lease and the destination (still enabled, not deleted) again right before the request.
-      sent = await ctx.sendCreate(issue, run.leaseUntil, async () => {
+      sent = await ctx.sendCreate(issue, lease, async () => {
         const now = await ctx.currentDestination();
         return now !== null && takesCreate(now, job);
       });

@@ -25,6 +25,7 @@ export function toJob(r: DeliveryJobsTable): DeliveryJob {
     fence: Number(r.fence),
     unknownSince: r.unknown_since === null ? null : Number(r.unknown_since),
     unknownUntil: r.unknown_until === null || r.unknown_until === undefined ? null : Number(r.unknown_until),
+    sendingSince: r.sending_since === null || r.sending_since === undefined ? null : Number(r.sending_since),
     lookFirst: Number(r.look_first ?? 0) === 1,
     hadUnknown: Number(r.had_unknown) === 1,
     lastStatus: r.last_status === null ? null : Number(r.last_status),
@@ -88,6 +89,11 @@ export interface ClaimOptions {
   expired: boolean;
   /** A job this process is still running is never taken over by this process: its run goes on. */
   exclude?: string[];
+  /**
+   * Mark the claimed creates "may go out from now" (sending_since), so their runs write nothing
+   * before their requests; false (the rate limit holds creates back) leaves that to each run.
+   */
+  markCreates?: boolean;
 }
 
 /** What a claimed batch needs before it runs: its alerts, their links on the jobs' destinations, the destinations' versions. */
@@ -102,10 +108,12 @@ interface ClaimValues {
   owner: unknown;
   now: unknown;
   leaseUntil: unknown;
+  /** 1: the claim marks its creates (ClaimOptions.markCreates); 0: it does not. */
+  markCreates: unknown;
   exclude: readonly unknown[];
 }
 
-const claimValues = (o: ClaimOptions): ClaimValues => ({ owner: o.owner, now: o.now, leaseUntil: o.now + o.leaseMs, exclude: o.exclude ?? [] });
+const claimValues = (o: ClaimOptions): ClaimValues => ({ owner: o.owner, now: o.now, leaseUntil: o.now + o.leaseMs, markCreates: o.markCreates ? 1 : 0, exclude: o.exclude ?? [] });
 
 /** The pieces of the claim statement (claimBatch): the lanes asked for, each lane's due jobs, their union, the claim's SET. */
 function claimParts(dialect: Dialect, o: ClaimOptions, v: ClaimValues = claimValues(o)) {
@@ -128,7 +136,15 @@ function claimParts(dialect: Dialect, o: ClaimOptions, v: ClaimValues = claimVal
   // Each lane's lookup keeps its own limit and index order (PostgreSQL: each in its own CTE, as a
   // locking clause may not stand in a UNION).
   const due = sql.join(lanes.map((l) => (dialect === 'postgres' ? sql`select id from ${sql.ref('due_' + l)}` : sql`select id from (${laneDue(l)})`)), sql` union all `);
-  const set = sql`state = 'running', lease_owner = ${v.owner}, lease_until = ${v.leaseUntil}, fence = fence + 1, updated_at = ${v.now}`;
+  // With `markCreates`, a create's claim is its mark: from now on its owner may send it
+  // (sending_since). A mark the last owner left (it crashed, stalled or was stopped while it may
+  // have sent) becomes "a create may have gone out" whose request end is unknown (unknown_since,
+  // unknown_until null): the new owner looks before it creates (decisions.ts planLookup). SET reads
+  // the row as it was before the update.
+  const set = sql`state = 'running', lease_owner = ${v.owner}, lease_until = ${v.leaseUntil}, fence = fence + 1, updated_at = ${v.now},
+      unknown_since = case when sending_since is null then unknown_since else coalesce(unknown_since, sending_since) end,
+      unknown_until = case when sending_since is null then unknown_until else null end,
+      sending_since = case when kind = 'create_issue' and ${v.markCreates} = 1 then cast(${v.now} as bigint) else null end`;
   return { lanes, laneDue, due, set };
 }
 
@@ -158,10 +174,10 @@ function runSqliteClaim(db: Db, o: ClaimOptions): Promise<QueryResult<DeliveryJo
   if (!run) {
     if (sqliteClaims.size >= 500) sqliteClaims.clear();
     const shape: ClaimOptions = { owner: '', now: 0, leaseMs: 0, priority: o.priority, sync: o.sync, normal: o.normal, expired: o.expired };
-    run = precompiled(3 + exclude.length, (_d, owner, now, leaseUntil, ...ex) => sqliteClaimUpdate(shape, { owner, now, leaseUntil, exclude: ex }) as RawBuilder<unknown>);
+    run = precompiled(4 + exclude.length, (_d, owner, now, leaseUntil, markCreates, ...ex) => sqliteClaimUpdate(shape, { owner, now, leaseUntil, markCreates, exclude: ex }) as RawBuilder<unknown>);
     sqliteClaims.set(key, run);
   }
-  return run(db, o.owner, o.now, o.now + o.leaseMs, ...exclude) as Promise<QueryResult<DeliveryJobsTable>>;
+  return run(db, o.owner, o.now, o.now + o.leaseMs, o.markCreates ? 1 : 0, ...exclude) as Promise<QueryResult<DeliveryJobsTable>>;
 }
 /**
  * `state = 'running'` with the state written into the statement: a query can walk the lease index,
