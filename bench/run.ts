@@ -11,6 +11,7 @@ const PARTS: Record<string, Part> = {
   emulator: async () => (await import('./emulator-create.js')).run(),
   ingest: async () => (await import('./ingest.js')).run(),
   delivery: async () => (await import('./delivery.js')).run(),
+  drain: async () => (await import('./drain.js')).run(),
   storm: async () => (await import('./storm.js')).run(),
   backlog: async () => (await import('./backlog.js')).run(),
   sync: async () => (await import('./sync-latency.js')).run(),
