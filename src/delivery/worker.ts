@@ -96,7 +96,8 @@ export class DeliveryWorker {
   #running = false;
   #loop: Promise<void> | null = null;
   #inflight = new Map<string, Promise<void>>();
-  readonly #inflightJobs = new Map<string, DeliveryJob>();
+  /** The jobs in flight and their runs (stop() asks whether each create may have been sent). */
+  readonly #inflightJobs = new Map<string, { job: DeliveryJob; run: JobRun }>();
   /** Jobs running now, per lane (each lane has its own slots: decisions.laneSlots). */
   readonly #inflightLane: Record<Lane, number> = { priority: 0, sync: 0, normal: 0 };
   #lastExpiredScan = 0;
@@ -104,8 +105,6 @@ export class DeliveryWorker {
   #wake: (() => void) | null = null;
   #unlisten: (() => Promise<void>) | null = null;
   readonly #stop = new AbortController();
-  /** The runs of the jobs in flight (stop() asks whether each may have sent its create). */
-  readonly #inflightRuns = new Map<string, JobRun>();
   /** #currentDestination's reads of this turn of the event loop. */
   readonly #destinationNow = new Map<string, Promise<Destination | null>>();
   /** Test-only: set by tests to hold a job at a named point; never set in production. */
@@ -159,9 +158,9 @@ export class DeliveryWorker {
     const unfinished = [...this.#inflightJobs.values()];
     this.#stop.abort(new Error('worker stopped'));
     const now = this.deps.clock.now();
-    for (const job of unfinished) {
+    for (const { job, run } of unfinished) {
       // A create that never reached its request leaves no mark: its next owner creates at once.
-      const mayHaveSent = this.#inflightRuns.get(job.id)?.sending ?? false;
+      const mayHaveSent = run.sending;
       await repo
         .updateRunningJob(this.deps.db, job.id, job.fence, { state: 'pending', next_run_at: now, lease_owner: null, lease_until: null, ...(mayHaveSent ? {} : { sending_since: null }), updated_at: now })
         .catch((err) => this.deps.logger.warn({ err, jobId: job.id }, 'could not release a job at shutdown; its lease will expire'));
@@ -273,8 +272,9 @@ export class DeliveryWorker {
 
   #launch(job: DeliveryJob, loaded: Loaded | null): void {
     this.#inflightLane[job.lane]++;
-    this.#inflightJobs.set(job.id, job);
-    const p = this.#executeLocked(job, loaded)
+    const run: JobRun = { mark: job.unknownSince === null ? null : { since: job.unknownSince, until: job.unknownUntil }, leaseUntil: job.leaseUntil, sending: false };
+    this.#inflightJobs.set(job.id, { job, run });
+    const p = this.#executeLocked(job, run, loaded)
       .catch(async (err) => {
         if (this.#stop.signal.aborted) return;
         // Something failed outside the handler's own failure handling (taking the job's lock, the
@@ -286,7 +286,6 @@ export class DeliveryWorker {
       .finally(() => {
         this.#inflight.delete(job.id);
         this.#inflightJobs.delete(job.id);
-        this.#inflightRuns.delete(job.id);
         this.#inflightLane[job.lane]--;
         // A finished sync or test job may free the next job of its link (serialized per alert and
         // destination): look again now, without waiting for a batch of create slots.
@@ -326,8 +325,8 @@ export class DeliveryWorker {
     }
   }
 
-  async #executeLocked(job: DeliveryJob, loaded: Loaded | null): Promise<void> {
-    const r = await this.deps.lockJob(job.id, () => this.#execute(job, loaded));
+  async #executeLocked(job: DeliveryJob, run: JobRun, loaded: Loaded | null): Promise<void> {
+    const r = await this.deps.lockJob(job.id, () => this.#execute(job, run, loaded));
     if (r.locked) return;
     // A stalled worker still runs this job (PostgreSQL lock): give it back, try again later.
     const now = this.deps.clock.now();
@@ -335,12 +334,10 @@ export class DeliveryWorker {
     this.deps.logger.info({ jobId: job.id }, 'job is still locked by a stalled worker; retrying later');
   }
 
-  async #execute(job: DeliveryJob, loaded: Loaded | null): Promise<void> {
+  async #execute(job: DeliveryJob, run: JobRun, loaded: Loaded | null): Promise<void> {
     // The job's logger is made only when something is logged (most runs log nothing).
     let child: Logger | undefined;
     const log = (): Logger => (child ??= this.deps.logger.child({ jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, kind: job.kind }));
-    const run: JobRun = { mark: job.unknownSince === null ? null : { since: job.unknownSince, until: job.unknownUntil }, leaseUntil: job.leaseUntil, sending: false };
-    this.#inflightRuns.set(job.id, run);
     let access: JiraAccess | null;
     try {
       access = await this.deps.jiraFor(job.destinationId, loaded ? { version: loaded.destinationVersions.get(job.destinationId) } : undefined);
