@@ -1,11 +1,15 @@
-// Sends the creates of jobs running side by side: the creates handed in during one turn of the
-// event loop that go to the same Jira client (destination version) leave in one bulk request of up
-// to 50 issues (Jira's POST /issue/bulk); a lone create is a single POST /issue.
+// Sends the creates of jobs running side by side: the creates of one reservation (below) leave in
+// one bulk request of up to 50 issues (Jira's POST /issue/bulk); a lone create is a single POST /issue.
 // The rate limit: before its mark, a job reserves its place (`reserve`): it joins its client's
 // reservation that is still waiting for a token (up to 50 jobs), or opens one, which waits for one
 // token of the site's rate limit. So the token is waited for before the mark (as for a single
 // create), a bulk request costs one token, and under a rate limit the creates that come due while
-// a token is awaited go together.
+// a token is awaited go together. The reservations of one client whose tokens come in the same turn
+// share a request while they hold `requestSize` creates or fewer (half of what may run: so a claim's
+// creates go out while the last claim's request is still answered); a reservation is never split.
+// The create requests on their way stay within `maxRequests` (the worker's create slots: a claim may
+// take creates beyond its free slots, expecting them to leave together, and when they belong to
+// different destinations each is a request of its own); the others wait for one to be answered.
 // Right before the request every create in it is checked again: against its job's lease
 // (`maySend`: a create whose job could no longer finish in its lease is not sent) and against its
 // destination (`stillWanted`: disabled or deleted since the job started, it is not sent).
@@ -41,11 +45,16 @@ interface Reservation {
   openedAt: number;
   client: JiraClient;
   site: string;
-  resolve: () => void;
+  resolve: (ticket: ReservationTicket) => void;
   reject: (e: unknown) => void;
 }
 
+/** What `reserve` resolves with: the reservation (one token) a create's request is to use. */
+export type ReservationTicket = object;
+
 interface Queued {
+  /** The reservation whose token this create's request uses (a request per reservation); none: its own. */
+  ticket: ReservationTicket | undefined;
   client: JiraClient;
   site: string;
   issue: NewIssue;
@@ -65,6 +74,17 @@ export interface CreateSenderDeps {
   bulk: boolean;
   /** `freedSlots` grew: a job joined or opened a reservation that waits for its token, or a bulk request left. */
   onSlotsFreed?(): void;
+  /**
+   * How many create requests may be on their way at once (the worker: its create slots less the
+   * sweeps running). A request beyond it waits, and goes (with the creates queued meanwhile) when
+   * one is answered or `slotsChanged` is called. Unset: no bound.
+   */
+  maxRequests?(): number;
+  /**
+   * How many creates of several reservations whose tokens came in the same turn one request may
+   * gather (decisions.ts requestSize); a reservation larger than this goes as one request. Unset: 50.
+   */
+  requestSize?(): number;
 }
 
 export class CreateSender {
@@ -80,6 +100,10 @@ export class CreateSender {
   #sentRequests = 0;
   /** When a reservation last had to wait for its token (clock ms). */
   #waitedAt = Number.NEGATIVE_INFINITY;
+  /** Create requests on their way (from the destination check before them to their answer). */
+  #onTheirWay = 0;
+  /** Creates ready to go whose request waits for room under `maxRequests`. */
+  #held: Queued[] = [];
 
   /**
    * Running jobs that need no slot of the worker now: the jobs waiting in a reservation for its
@@ -111,8 +135,8 @@ export class CreateSender {
    * reservation of its client that is still waiting for its token (up to 50), else opens one and
    * waits for a token. Under a rate limit, creates that come due while a token is awaited share it.
    */
-  reserve(client: JiraClient, site: string): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  reserve(client: JiraClient, site: string): Promise<ReservationTicket> {
+    return new Promise<ReservationTicket>((resolve, reject) => {
       const r: Reservation = { openedAt: this.deps.clock.now(), client, site, resolve, reject };
       const open = this.#waiting.get(client);
       if (open && open.length < (this.deps.bulk ? BULK_CREATE_LIMIT : 1)) {
@@ -126,7 +150,7 @@ export class CreateSender {
       this.#parkedJobs++;
       this.#parkedReservations++;
       this.deps.acquire(site).then(
-        () => this.#closeReservation(client, members).forEach((m) => m.resolve()),
+        () => this.#closeReservation(client, members).forEach((m) => m.resolve(members)),
         (err) => this.#closeReservation(client, members).forEach((m) => m.reject(err)),
       );
     });
@@ -141,23 +165,55 @@ export class CreateSender {
     return members;
   }
 
-  send(client: JiraClient, site: string, issue: NewIssue, leaseUntil: number, stillWanted?: () => Promise<boolean>): Promise<SendOutcome> {
+  /**
+   * Sends this create with the others of its reservation (`ticket`, from `reserve`): one request per
+   * reservation, as each reservation waited for one token. Creates without a ticket, handed in during
+   * the same turn, go together.
+   */
+  send(client: JiraClient, site: string, issue: NewIssue, leaseUntil: number, stillWanted?: () => Promise<boolean>, ticket?: ReservationTicket): Promise<SendOutcome> {
     return new Promise<SendOutcome>((resolve, reject) => {
-      this.#queue.push({ client, site, issue, leaseUntil, stillWanted, resolve, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      this.#queue.push({ ticket, client, site, issue, leaseUntil, stillWanted, resolve, reject });
+      this.#schedule();
     });
   }
 
+  /** Creates whose request waits for room under `maxRequests`, for tests and benchmarks. */
+  get held(): number {
+    return this.#held.length;
+  }
+
+  /** The worker's slots changed (a sweep ended): creates held back may go now. */
+  slotsChanged(): void {
+    if (this.#held.length > 0) this.#schedule();
+  }
+
+  #schedule(): void {
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#flush());
+    }
+  }
+
   #flush(): void {
-    const queued = this.#queue;
+    // Creates held back go first, together with those queued since (one request where they can).
+    const queued = this.#held.length > 0 ? this.#held.concat(this.#queue) : this.#queue;
+    this.#held = [];
     this.#queue = [];
     this.#scheduled = false;
-    const size = this.deps.bulk ? BULK_CREATE_LIMIT : 1;
+    const size = this.deps.bulk ? Math.min(BULK_CREATE_LIMIT, this.deps.requestSize?.() ?? BULK_CREATE_LIMIT) : 1;
+    const max = this.deps.maxRequests?.() ?? Number.POSITIVE_INFINITY;
     for (const list of byClient(queued).values()) {
-      for (const chunk of chunks(list, size)) void this.#sendChunk(chunk);
+      for (const chunk of this.deps.bulk ? requests(list, size) : chunks(list, 1)) {
+        if (this.#onTheirWay >= max) {
+          this.#held.push(...chunk);
+          continue;
+        }
+        this.#onTheirWay++;
+        void this.#sendChunk(chunk).finally(() => {
+          this.#onTheirWay--;
+          if (this.#held.length > 0) this.#schedule();
+        });
+      }
     }
   }
 
@@ -216,6 +272,35 @@ function byClient<T extends { client: JiraClient }>(list: T[]): Map<JiraClient, 
     else m.set(q.client, [q]);
   }
   return m;
+}
+
+/**
+ * The requests for the creates of one client: each reservation whole (it waited for one token; up
+ * to 50), and several reservations together while they hold `size` creates or fewer. Creates
+ * without a reservation count as one reservation. Order is kept.
+ */
+function requests(list: Queued[], size: number): Queued[][] {
+  const groups = new Map<object, Queued[]>();
+  const none = {};
+  for (const q of list) {
+    const key = q.ticket ?? none;
+    const g = groups.get(key);
+    if (g) g.push(q);
+    else groups.set(key, [q]);
+  }
+  const out: Queued[][] = [];
+  let current: Queued[] = [];
+  for (const g of groups.values()) {
+    for (const part of chunks(g, BULK_CREATE_LIMIT)) {
+      if (current.length > 0 && current.length + part.length > size) {
+        out.push(current);
+        current = [];
+      }
+      current = current.concat(part);
+    }
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 function chunks<T>(list: T[], size: number): T[][] {

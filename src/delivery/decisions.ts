@@ -156,6 +156,33 @@ export function slotlessCap(concurrency: number, jobHoldsConnection: boolean): n
   return jobHoldsConnection ? concurrency : 3 * concurrency;
 }
 
+/**
+ * How many due creates to claim beyond the normal lane's free slots (issue #8, cost per issue). With
+ * bulk create on, a claim fills up to half of the jobs that may run at once (`concurrency` +
+ * `slotlessCap`), at most a request's worth (`bulkLimit`, 50): the creates of a claim go out
+ * together, so requests, claims and commits carry more issues each, and two such requests fit, so
+ * one is claimed and built while the other is answered. Only creates are claimed so (a sweep beyond
+ * a slot would be one more search on its way), only when a slot is free at all (`free` > 0), and
+ * never at concurrency 1 (one job at a time, in order). The create requests on their way stay within
+ * the slots (create-sender.ts, `maxRequests`), so a lone create of another destination waits for one.
+ */
+export function extraCreates(s: { concurrency: number; jobHoldsConnection: boolean; inflightNormal: number; free: number; bulk: boolean; bulkLimit: number }): number {
+  if (!s.bulk || s.free <= 0 || s.concurrency < 2) return 0;
+  const mayRun = s.concurrency + slotlessCap(s.concurrency, s.jobHoldsConnection);
+  const claim = Math.min(requestSize(s.concurrency, s.jobHoldsConnection, s.bulkLimit), mayRun - s.inflightNormal);
+  return Math.max(0, claim - s.free);
+}
+
+/**
+ * How many creates a claim brings, and how many creates of several reservations one request may
+ * gather (create-sender.ts): half of the jobs that may run at once, at most a request (`bulkLimit`),
+ * so two such requests are on their way at once. A reservation larger than this (the rate limit
+ * binds: up to 50 wait for one token) still goes as one request.
+ */
+export function requestSize(concurrency: number, jobHoldsConnection: boolean, bulkLimit: number): number {
+  return Math.max(1, Math.min(bulkLimit, Math.floor((concurrency + slotlessCap(concurrency, jobHoldsConnection)) / 2)));
+}
+
 /** The sync job kinds: one-way (issue #11) and the two-way apply (issue #12). */
 export function isSyncKind(kind: JobKind): boolean {
   return kind === 'sync_status' || kind === 'sync_assignee' || kind === 'sync_comment' || kind === 'apply_jira_event';

@@ -12,10 +12,10 @@ import type { Db } from '../storage/repositories/users.js';
 import * as repo from '../storage/repositories/delivery.js';
 import { findAlert } from '../storage/repositories/alerts.js';
 import type { DeliveryJobsTable } from '../storage/schema.js';
-import { JiraError, type JiraClient } from '../jira/client/index.js';
+import { BULK_CREATE_LIMIT, JiraError, type JiraClient } from '../jira/client/index.js';
 import type { Destination } from '../destinations/destination.js';
 import { newId } from '../ids.js';
-import { claimPlan, decideAfterFailure, slotlessCap, worthClaiming, type Failure, type Timing } from './decisions.js';
+import { claimPlan, decideAfterFailure, extraCreates, requestSize, slotlessCap, worthClaiming, type Failure, type Timing } from './decisions.js';
 import { QUEUE_KINDS, type DeliveryJob, type JobKind, type Lane } from './job.js';
 import { sleep, type SiteRateLimiter } from './rate-limiter.js';
 import { reclaimUnlockedJobs, type JobLock } from './job-lock.js';
@@ -23,7 +23,7 @@ import { reclaimUnlockedJobs, type JobLock } from './job-lock.js';
 /** A live worker takes its job's lock right after the claim: only older running jobs are reclaimed. */
 const RECLAIM_MIN_AGE_MS = 2000;
 import { CommitBatcher } from './commit-batcher.js';
-import { CreateSender } from './create-sender.js';
+import { CreateSender, type ReservationTicket } from './create-sender.js';
 import { JobYielded, SentCreateError, type JobContext, type JobHandler, type JobRun } from './handlers/context.js';
 import { createIssueHandler } from './handlers/create-issue.js';
 import { testIssueHandler } from './handlers/test-issue.js';
@@ -100,6 +100,8 @@ export class DeliveryWorker {
   readonly #inflightJobs = new Map<string, { job: DeliveryJob; run: JobRun }>();
   /** Jobs running now, per lane (each lane has its own slots: decisions.laneSlots). */
   readonly #inflightLane: Record<Lane, number> = { priority: 0, sync: 0, normal: 0 };
+  /** Running jobs of the normal lane that are not creates (duplicate sweeps). */
+  #normalOthers = 0;
   #lastExpiredScan = 0;
   #newWork = true;
   #wake: (() => void) | null = null;
@@ -123,6 +125,9 @@ export class DeliveryWorker {
       acquire: (site) => deps.limiter.acquire(site, { signal: this.#stop.signal }),
       // A create waiting with others for one request's token frees its slot: claim more.
       onSlotsFreed: () => this.#wake?.(),
+      // Create requests on their way stay within the create slots that sweeps leave.
+      maxRequests: () => deps.settings.concurrency - this.#normalOthers,
+      requestSize: () => requestSize(deps.settings.concurrency, deps.dialect === 'postgres', BULK_CREATE_LIMIT),
     });
   }
 
@@ -234,7 +239,9 @@ export class DeliveryWorker {
         // Creates are marked by their claim unless the rate limit holds them back (create-sender.ts `throttled`).
         const base = { owner: this.id, now, leaseMs: settings.leaseMs, exclude: [...this.#inflightJobs.keys()], markCreates: !this.creates.throttled(now) };
         // Every lane in one statement, which also brings the batch's alerts, links and destination versions.
-        const fresh = await repo.claimBatch(db, dialect, { ...base, priority: plan.priority, sync: plan.sync, normal: plan.normal, expired: false });
+        // With bulk create, up to a request's worth of creates beyond the free slots (decisions.ts extraCreates).
+        const creates = extraCreates({ concurrency: settings.concurrency, jobHoldsConnection: dialect === 'postgres', inflightNormal: this.#inflightLane.normal, free: plan.normal, bulk: settings.bulkCreate ?? true, bulkLimit: BULK_CREATE_LIMIT });
+        const fresh = await repo.claimBatch(db, dialect, { ...base, priority: plan.priority, sync: plan.sync, normal: plan.normal, creates, expired: false });
         batches.push(fresh);
 
         if (plan.scanExpired) {
@@ -272,6 +279,8 @@ export class DeliveryWorker {
 
   #launch(job: DeliveryJob, loaded: Loaded | null): void {
     this.#inflightLane[job.lane]++;
+    const other = job.lane === 'normal' && job.kind !== 'create_issue';
+    if (other) this.#normalOthers++;
     const run: JobRun = { mark: job.unknownSince === null ? null : { since: job.unknownSince, until: job.unknownUntil }, leaseUntil: job.leaseUntil, sending: false };
     this.#inflightJobs.set(job.id, { job, run });
     const p = this.#executeLocked(job, run, loaded)
@@ -287,6 +296,10 @@ export class DeliveryWorker {
         this.#inflight.delete(job.id);
         this.#inflightJobs.delete(job.id);
         this.#inflightLane[job.lane]--;
+        if (other) {
+          this.#normalOthers--;
+          this.creates.slotsChanged();
+        }
         // A finished sync or test job may free the next job of its link (serialized per alert and
         // destination): look again now, without waiting for a batch of create slots.
         if (job.lane !== 'normal') this.#newWork = true;
@@ -378,6 +391,7 @@ export class DeliveryWorker {
   #context(job: DeliveryJob, access: JiraAccess, run: JobRun, loaded: Loaded | null): JobContext {
     const { db, clock, settings } = this.deps;
     const update = (set: Partial<DeliveryJobsTable>) => this.commits.run((tx) => repo.updateRunningJob(tx, job.id, job.fence, { updated_at: clock.now(), ...set }));
+    let ticket: ReservationTicket | undefined;
     return {
       job,
       alerts: this.deps.alerts ?? null,
@@ -390,10 +404,14 @@ export class DeliveryWorker {
       acquire: (priority = job.lane !== 'normal') => this.deps.limiter.acquire(job.siteHost, { priority, signal: this.#stop.signal }),
       sendCreate: (issue, leaseUntil, stillWanted) => {
         run.sending = true;
-        return this.creates.send(access.client, job.siteHost, issue, leaseUntil, stillWanted);
+        return this.creates.send(access.client, job.siteHost, issue, leaseUntil, stillWanted, ticket);
       },
       currentDestination: () => this.#currentDestination(job.destinationId),
-      reserveCreate: () => this.creates.reserve(access.client, job.siteHost),
+      // The create's request is its reservation's: one token, one request.
+      reserveCreate: () =>
+        this.creates.reserve(access.client, job.siteHost).then((t) => {
+          ticket = t;
+        }),
       update,
       attempt: (request, outcome, status, issueKey, error, durationMs) =>
         repo.insertAttempt(db, { jobId: job.id, alertId: job.alertId, destinationId: job.destinationId, worker: this.id, at: clock.now(), durationMs, request, outcome, httpStatus: status, issueKey, error }),

@@ -152,7 +152,9 @@ for (const db of ['sqlite', 'postgres'] as const) {
       const r = await svc.api('POST', '/api/alerts/batch', { alerts });
       assert.equal(r.status, 201, r.text);
       await waitFor('more issues stored than the concurrency while every answer is held', async () => emu.emulator.store.issues.size > concurrency, 20_000, 20);
-      assert.ok(emu.emulator.createHook.list().length >= 2, 'several requests on their way at once');
+      // (A claim may bring a request's worth, more than the concurrency, in one request: the next
+      // request then follows it while its answer is held.)
+      await waitFor('several requests on their way at once', async () => emu.emulator.createHook.list().length >= 2, 20_000, 20);
       // Whatever else the worker does while every answer is held, it never runs more than the cap.
       const cap = (db === 'postgres' ? 2 : 4) * concurrency;
       let most = 0;
@@ -167,6 +169,41 @@ for (const db of ['sqlite', 'postgres'] as const) {
       await waitFor('every create job to finish', async () => (await createJobsOpen(svc)) === 0, 60_000, 50);
       assert.equal(issueCountsByAlert(emu).size, 40);
       assert.ok([...issueCountsByAlert(emu).values()].every((n) => n === 1), 'one issue per alert');
+    } finally {
+      emu.emulator.createHook.releaseAll('destroy');
+      await svc.close();
+      await emu.close();
+    }
+  });
+}
+
+// A claim may take a request's worth of creates beyond the free slots (decisions.ts extraCreates),
+// expecting them to leave together. When they belong to different destinations, each is a request
+// of its own: the create requests on their way still stay within the concurrency, the others wait
+// (create-sender.ts, maxRequests). The emulator holds every answer; 4 destinations, concurrency 2:
+// on SQLite a claim takes 4 creates, one per destination.
+for (const db of ['sqlite', 'postgres'] as const) {
+  test(`bulk create [${db}]: creates of different destinations claimed together stay within the concurrency of requests on their way`, async () => {
+    const emu = await startEmulator({ faults: { createHook: true } });
+    const concurrency = 2;
+    const svc = await startTestService(db, { ...SETTINGS, ALERTSYNC_WORKER_CONCURRENCY: String(concurrency), ALERTSYNC_JOB_LEASE_MS: '60000', ALERTSYNC_JIRA_TIMEOUT_MS: '30000', ALERTSYNC_JIRA_RATE_LIMIT: '1000' });
+    try {
+      for (let i = 0; i < 4; i++) await createEmulatorDestination(svc, emu);
+      const r = await svc.api('POST', '/api/alerts/batch', { alerts: Array.from({ length: 5 }, (_, i) => ({ title: `spread ${i}`, severity: 'HIGH', type: 'RULE' })) });
+      assert.equal(r.status, 201, r.text);
+      await waitFor('the concurrency of requests on their way', async () => emu.emulator.createHook.list().length >= concurrency, 20_000, 20);
+      let most = 0;
+      const until = Date.now() + 1000;
+      while (Date.now() < until) {
+        most = Math.max(most, emu.emulator.createHook.list().length);
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      assert.ok(most <= concurrency, `${most} create requests on their way at once (concurrency ${concurrency})`);
+      emu.emulator.configureFaults({ createHook: false });
+      emu.emulator.createHook.releaseAll('send');
+      await waitFor('every create job to finish', async () => (await createJobsOpen(svc)) === 0, 60_000, 50);
+      assert.equal(issueCountsByAlert(emu).size, 5);
+      assert.ok([...issueCountsByAlert(emu).values()].every((n) => n === 4), 'one issue per alert and destination');
     } finally {
       emu.emulator.createHook.releaseAll('destroy');
       await svc.close();

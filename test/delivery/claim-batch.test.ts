@@ -166,4 +166,37 @@ forEachDb('claim batch and precompiled statements', (db) => {
     assert.deepEqual([next.get(linked)!.unknownSince, next.get(linked)!.sendingSince], [null, null]);
     await kdb.updateTable('delivery_jobs').set({ state: 'cancelled' }).where('alert_id', 'in', made).where('state', 'in', ['pending', 'running']).execute();
   });
+  test('a claim with `creates` also takes the due creates after the normal lane\'s first jobs (a bulk request\'s worth), never a sweep beyond the lane\'s limit', async () => {
+    const kdb = svc.service.storage.db;
+    const dialect = svc.service.storage.dialect;
+    const destinationId = await createEmulatorDestination(svc, emu);
+    const made: string[] = [];
+    for (let i = 0; i < 6; i++) made.push((await svc.api('POST', '/api/alerts', { title: `extra ${i}`, severity: 'HIGH', type: 'RULE' })).body.id as string);
+    // Only this test's destination (the alerts are routed to the earlier tests' too).
+    await kdb.updateTable('delivery_jobs').set({ state: 'cancelled' }).where('alert_id', 'in', made).where('destination_id', '<>', destinationId).execute();
+    // The first alert has its issue: two duplicate sweeps of it (normal lane) are due before every create.
+    const swept = made[0]!;
+    await kdb.updateTable('delivery_jobs').set({ state: 'done' }).where('alert_id', '=', swept).execute();
+    const now = Date.now();
+    const created = await kdb.selectFrom('delivery_jobs').select('next_run_at').where('alert_id', '=', made[1]!).where('destination_id', '=', destinationId).executeTakeFirstOrThrow();
+    for (const k of [1, 2]) await enqueueJob(kdb, { id: newId('job', now + k), alertId: swept, destinationId, siteHost: '127.0.0.1', kind: 'sweep_duplicates', payload: {}, nextRunAt: Number(created.next_run_at) - 10 + k, now: now + k });
+    const [c1, c2, c3, c4, c5] = made.slice(1) as [string, string, string, string, string];
+
+    // Two normal slots free and two more creates: the lane's first two (a sweep, the oldest
+    // create), then the two creates after them. The second sweep is not taken: only creates go beyond.
+    const first = await claimBatch(kdb, dialect, { owner: 'w-extra', now: now + 10, leaseMs: 60_000, priority: 0, sync: 0, normal: 2, creates: 2, expired: false });
+    assert.deepEqual(first.jobs.map((j) => j.kind).sort(), ['create_issue', 'create_issue', 'create_issue', 'sweep_duplicates']);
+    assert.deepEqual(first.jobs.filter((j) => j.kind === 'create_issue').map((j) => j.alertId), [c1, c3, c4], 'the creates after the first two of the lane (the one passed over stays for the next claim), in order');
+    assert.deepEqual([...first.rows!.alerts.keys()].sort(), [swept, c1, c3, c4].sort(), 'with their alerts');
+    // Without a normal slot, no create is taken beyond it.
+    assert.equal((await claimBatch(kdb, dialect, { owner: 'w-extra', now: now + 11, leaseMs: 60_000, priority: 0, sync: 0, normal: 0, creates: 5, expired: false })).jobs.length, 0);
+    // Left due: the second sweep (held back behind the first, running) and two creates: a queue of
+    // creates only, of which `normal` + `creates`.
+    const second = await claimBatch(kdb, dialect, { owner: 'w-extra', now: now + 12, leaseMs: 60_000, priority: 0, sync: 0, normal: 1, creates: 1, expired: false });
+    assert.deepEqual(second.jobs.map((j) => [j.kind, j.alertId]), [['create_issue', c2], ['create_issue', c5]]);
+    // A claim of expired leases takes no creates beyond its limits.
+    const expired = await claimBatch(kdb, dialect, { owner: 'w-other', now: now + 120_000, leaseMs: 60_000, priority: 0, sync: 0, normal: 1, creates: 5, expired: true });
+    assert.equal(expired.jobs.length, 1);
+    await kdb.updateTable('delivery_jobs').set({ state: 'cancelled' }).where('alert_id', 'in', made).where('state', 'in', ['pending', 'running']).execute();
+  });
 });

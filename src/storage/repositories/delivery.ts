@@ -85,6 +85,12 @@ export interface ClaimOptions {
   priority: number;
   sync: number;
   normal: number;
+  /**
+   * Due creates of the normal lane to claim beyond `normal` (decisions.ts `extraCreates`): the
+   * ones after the first `normal` due jobs of the lane, so that a claim brings a bulk request's
+   * worth. Ignored with `expired`.
+   */
+  creates?: number;
   /** Running jobs whose lease expired (their worker died or stalled) instead of due pending ones. */
   expired: boolean;
   /** A job this process is still running is never taken over by this process: its run goes on. */
@@ -135,7 +141,17 @@ function claimParts(dialect: Dialect, o: ClaimOptions, v: ClaimValues = claimVal
       : sql`select j.id from delivery_jobs j where j.lane = ${lane} and j.state = 'pending' and j.next_run_at <= ${v.now} and ${noEarlier} order by j.next_run_at, j.seq limit ${limit(lane)} ${lock}`;
   // Each lane's lookup keeps its own limit and index order (PostgreSQL: each in its own CTE, as a
   // locking clause may not stand in a UNION).
-  const due = sql.join(lanes.map((l) => (dialect === 'postgres' ? sql`select id from ${sql.ref('due_' + l)}` : sql`select id from (${laneDue(l)})`)), sql` union all `);
+  // The creates beyond the normal lane's limit: the lane's due creates after its first `normal`
+  // due jobs (OFFSET; when some of those are sweeps, as many creates are left for the next claim).
+  const extra = o.expired ? 0 : Math.max(0, Math.floor(o.creates ?? 0));
+  const parts: Array<{ name: string; query: RawBuilder<unknown> }> = lanes.map((l) => ({ name: 'due_' + l, query: laneDue(l) }));
+  if (extra > 0 && lanes.includes('normal')) {
+    parts.push({
+      name: 'due_creates',
+      query: sql`select j.id from delivery_jobs j where j.lane = ${'normal'} and j.state = 'pending' and j.next_run_at <= ${v.now} and j.kind = 'create_issue' and ${noEarlier} order by j.next_run_at, j.seq limit ${sql.lit(extra)} offset ${limit('normal')} ${lock}`,
+    });
+  }
+  const due = sql.join(parts.map((p) => (dialect === 'postgres' ? sql`select id from ${sql.ref(p.name)}` : sql`select id from (${p.query})`)), sql` union all `);
   // With `markCreates`, a create's claim is its mark: from now on its owner may send it
   // (sending_since). A mark the last owner left (it crashed, stalled or was stopped while it may
   // have sent) becomes "a create may have gone out" whose request end is unknown (unknown_since,
@@ -145,7 +161,7 @@ function claimParts(dialect: Dialect, o: ClaimOptions, v: ClaimValues = claimVal
       unknown_since = case when sending_since is null then unknown_since else coalesce(unknown_since, sending_since) end,
       unknown_until = case when sending_since is null then unknown_until else null end,
       sending_since = case when kind = 'create_issue' and ${v.markCreates} = 1 then cast(${v.now} as bigint) else null end`;
-  return { lanes, laneDue, due, set };
+  return { lanes, parts, due, set };
 }
 
 /**
@@ -169,11 +185,12 @@ const sqliteClaims = new Map<string, Run>();
 function runSqliteClaim(db: Db, o: ClaimOptions): Promise<QueryResult<DeliveryJobsTable>> {
   // Only the claim of expired leases leaves out this process's own jobs (a pending job is never one).
   const exclude = o.expired ? (o.exclude ?? []) : [];
-  const key = `${o.expired ? 1 : 0} ${o.priority} ${o.sync} ${o.normal} ${exclude.length}`;
+  const creates = o.expired ? 0 : (o.creates ?? 0);
+  const key = `${o.expired ? 1 : 0} ${o.priority} ${o.sync} ${o.normal} ${creates} ${exclude.length}`;
   let run = sqliteClaims.get(key);
   if (!run) {
     if (sqliteClaims.size >= 500) sqliteClaims.clear();
-    const shape: ClaimOptions = { owner: '', now: 0, leaseMs: 0, priority: o.priority, sync: o.sync, normal: o.normal, expired: o.expired };
+    const shape: ClaimOptions = { owner: '', now: 0, leaseMs: 0, priority: o.priority, sync: o.sync, normal: o.normal, creates, expired: o.expired };
     run = precompiled(4 + exclude.length, (_d, owner, now, leaseUntil, markCreates, ...ex) => sqliteClaimUpdate(shape, { owner, now, leaseUntil, markCreates, exclude: ex }) as RawBuilder<unknown>);
     sqliteClaims.set(key, run);
   }
@@ -240,7 +257,7 @@ function claimJoins(j: string) {
  */
 export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Promise<{ jobs: DeliveryJob[]; rows: BatchRows | null }> {
   const empty = { jobs: [], rows: { alerts: new Map(), links: new Map(), destinationVersions: new Map() } };
-  const { lanes, laneDue, due, set } = claimParts(dialect, o);
+  const { lanes, parts, due, set } = claimParts(dialect, o);
   if (lanes.length === 0) return empty;
   // Leases seldom expire: a look at the lease index first spares the claim statement (and its
   // write) almost every time.
@@ -256,7 +273,7 @@ export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Pro
     type Row = DeliveryJobsTable & Extra & { alert_row: AlertsTable | null };
     const claimed = (
       await sql<Row>`
-      with ${sql.join(lanes.map((l) => sql`${sql.ref('due_' + l)} as (${laneDue(l)})`))},
+      with ${sql.join(parts.map((p) => sql`${sql.ref(p.name)} as (${p.query})`))},
       due as (${due}),
       claimed as (update delivery_jobs set ${set} from due where delivery_jobs.id = due.id returning delivery_jobs.*)
       select c.*, ${extra} from claimed c ${claimJoins('c')}`.execute(db)
