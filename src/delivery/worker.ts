@@ -5,6 +5,7 @@
 // shows a new issue within ALERTSYNC_CREATE_RECHECK_MS; where it lags longer, the sweep closes
 // the extra issues.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { Dialect } from '../storage/db.js';
@@ -117,6 +118,10 @@ export class DeliveryWorker {
   readonly creates: CreateSender;
 
   constructor(private readonly deps: WorkerDeps) {
+    // Every running job waiting for a rate-limit token (or a retry) listens on the stop signal: as
+    // many listeners as jobs run at once (at most four times the concurrency, and the sync and test
+    // slots), each removed when its wait ends. Node's default of 10 would warn of a leak.
+    setMaxListeners(0, this.#stop.signal);
     this.commits = new CommitBatcher(deps.db);
     this.creates = new CreateSender({
       clock: deps.clock,
