@@ -1,7 +1,9 @@
 // Benchmark part "delivery": issues delivered per second by the service's worker at concurrency C,
 // as a ratio to the emulator's own issue-create rate at the same concurrency C. The emulator runs as
 // a child process pinned to CPU 0, the service (SQLite, worker concurrency C, poll 20 ms) pinned to
-// CPU 1, this process (load generator and poller) also on CPU 1. Each round: N alerts are posted by
+// CPU 1. This process measures the emulator's baselines from CPU 1 (the service idle meanwhile) and
+// posts and polls the rounds from CPU 0 (the emulator, about half busy then), so that the service
+// has its CPU to itself, as the emulator has for its baseline. Each round: N alerts are posted by
 // batches of 100 with the worker running; the rate is (issues − 1) / (last create − first create),
 // from the emulator's request log. Baseline, in the same run: C raw keep-alive connections posting
 // the very create body the service sent (taken from the emulator's request log), Basic auth of the
@@ -65,6 +67,15 @@ export async function run(): Promise<void> {
         /** Posts n alerts by batches, waits for n issues; returns issues/s between first and last create. */
         const deliverRound = async (n: number): Promise<{ perSecond: number; afterIngest: number; cpu: number; cpuPerIssueMs: number; requests: number; body: string }> => {
           await call(emu.url, 'POST', '/_emulator/reset', { auth: admin, body: {} });
+          // Post and poll from the emulator's CPU: the service's CPU is the service's alone.
+          if (pin) pinSelf('0');
+          try {
+            return await round(n);
+          } finally {
+            if (pin) pinSelf('1');
+          }
+        };
+        const round = async (n: number): Promise<{ perSecond: number; afterIngest: number; cpu: number; cpuPerIssueMs: number; requests: number; body: string }> => {
           const cpu0 = procCpuSeconds(svc.pid);
           const wall0 = performance.now();
           const base = await issues();
@@ -142,7 +153,7 @@ export async function run(): Promise<void> {
         }
         console.log(`delivery [${label}] after the last batch was accepted (no ingest competing): ${median(afterIngest).toFixed(0)} issues/s, ratio ${median(ra).toFixed(3)} (rounds: ${f(ra, 3)})`);
         console.log(`delivery [${label}] service CPU per delivered issue: ${median(cpuPerIssue).toFixed(3)} ms (CPU seconds of the round, ingest included, ÷ issues; rounds ${f(cpuPerIssue, 3)}); ${(median(cpu) * 100).toFixed(0)}% of a CPU while delivering`);
-        console.log(`  ${ROUNDS} rounds of ${PHASE_MS} ms emulator creates + ${N} alerts delivered, after a warm-up of ${WARMUP} alerts; ${pin ? 'emulator on CPU 0, service (and this poller) on CPU 1' : 'unpinned'}`);
+        console.log(`  ${ROUNDS} rounds of ${PHASE_MS} ms emulator creates + ${N} alerts delivered, after a warm-up of ${WARMUP} alerts; ${pin ? 'emulator (and this poster and poller during the rounds) on CPU 0, service on CPU 1' : 'unpinned'}`);
       } finally {
         await svc.stop();
         removeDataDir(svc.dataDir);

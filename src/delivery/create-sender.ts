@@ -53,7 +53,7 @@ interface Reservation {
 export type ReservationTicket = object;
 
 interface Queued {
-  /** The reservation whose token this create's request uses (a request per reservation); none: its own. */
+  /** The reservation whose token this create's request uses (never split over two requests); none: joins any. */
   ticket: ReservationTicket | undefined;
   client: JiraClient;
   site: string;
@@ -166,8 +166,9 @@ export class CreateSender {
   }
 
   /**
-   * Sends this create with the others of its reservation (`ticket`, from `reserve`): one request per
-   * reservation, as each reservation waited for one token. Creates without a ticket, handed in during
+   * Sends this create with the others of its reservation (`ticket`, from `reserve`), which waited for
+   * one token: a reservation is never split, and reservations of one client whose tokens came in the
+   * same turn share a request up to `requestSize` creates. Creates without a ticket, handed in during
    * the same turn, go together.
    */
   send(client: JiraClient, site: string, issue: NewIssue, leaseUntil: number, stillWanted?: () => Promise<boolean>, ticket?: ReservationTicket): Promise<SendOutcome> {
@@ -175,11 +176,6 @@ export class CreateSender {
       this.#queue.push({ ticket, client, site, issue, leaseUntil, stillWanted, resolve, reject });
       this.#schedule();
     });
-  }
-
-  /** Creates whose request waits for room under `maxRequests`, for tests and benchmarks. */
-  get held(): number {
-    return this.#held.length;
   }
 
   /** The worker's slots changed (a sweep ended): creates held back may go now. */

@@ -5,7 +5,7 @@
 // what Jira stored. An issue Jira refuses alone fails alone; the destination's queue goes on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator } from '../../src/jira/emulator/index.js';
+import { startEmulator, type RunningEmulator } from '../../src/jira/emulator/index.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { createEmulatorDestination, issueCountsByAlert, waitFor } from '../support/delivery.js';
 
@@ -30,6 +30,23 @@ const SETTINGS = {
 async function createJobsOpen(svc: TestService): Promise<number> {
   const open = await svc.service.storage.db.selectFrom('delivery_jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'create_issue').where('state', 'in', ['pending', 'running']).executeTakeFirstOrThrow();
   return Number(open.n);
+}
+
+/** The largest value `read` gave, sampled every 20 ms for `ms`. */
+async function mostOver(ms: number, read: () => number): Promise<number> {
+  let most = 0;
+  for (const until = Date.now() + ms; Date.now() < until; ) {
+    most = Math.max(most, read());
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  return most;
+}
+
+/** Lets every held create answer go (and holds no more), then waits for every create job to end. */
+async function releaseAndDrain(emu: RunningEmulator, svc: TestService): Promise<void> {
+  emu.emulator.configureFaults({ createHook: false });
+  emu.emulator.createHook.releaseAll('send');
+  await waitFor('every create job to finish', async () => (await createJobsOpen(svc)) === 0, 60_000, 50);
 }
 
 test(`bulk create: ${N} alerts under faults, 4 bulk answers lost after Jira stored them → exactly ${N} issues`, async () => {
@@ -157,16 +174,9 @@ for (const db of ['sqlite', 'postgres'] as const) {
       await waitFor('several requests on their way at once', async () => emu.emulator.createHook.list().length >= 2, 20_000, 20);
       // Whatever else the worker does while every answer is held, it never runs more than the cap.
       const cap = (db === 'postgres' ? 2 : 4) * concurrency;
-      let most = 0;
-      const until = Date.now() + 1000;
-      while (Date.now() < until) {
-        most = Math.max(most, emu.emulator.store.issues.size);
-        await new Promise((res) => setTimeout(res, 20));
-      }
+      const most = await mostOver(1000, () => emu.emulator.store.issues.size);
       assert.ok(most <= cap, `${most} issues stored with every answer held (cap ${cap})`);
-      emu.emulator.configureFaults({ createHook: false });
-      emu.emulator.createHook.releaseAll('send');
-      await waitFor('every create job to finish', async () => (await createJobsOpen(svc)) === 0, 60_000, 50);
+      await releaseAndDrain(emu, svc);
       assert.equal(issueCountsByAlert(emu).size, 40);
       assert.ok([...issueCountsByAlert(emu).values()].every((n) => n === 1), 'one issue per alert');
     } finally {
@@ -192,16 +202,9 @@ for (const db of ['sqlite', 'postgres'] as const) {
       const r = await svc.api('POST', '/api/alerts/batch', { alerts: Array.from({ length: 5 }, (_, i) => ({ title: `spread ${i}`, severity: 'HIGH', type: 'RULE' })) });
       assert.equal(r.status, 201, r.text);
       await waitFor('the concurrency of requests on their way', async () => emu.emulator.createHook.list().length >= concurrency, 20_000, 20);
-      let most = 0;
-      const until = Date.now() + 1000;
-      while (Date.now() < until) {
-        most = Math.max(most, emu.emulator.createHook.list().length);
-        await new Promise((res) => setTimeout(res, 20));
-      }
+      const most = await mostOver(1000, () => emu.emulator.createHook.list().length);
       assert.ok(most <= concurrency, `${most} create requests on their way at once (concurrency ${concurrency})`);
-      emu.emulator.configureFaults({ createHook: false });
-      emu.emulator.createHook.releaseAll('send');
-      await waitFor('every create job to finish', async () => (await createJobsOpen(svc)) === 0, 60_000, 50);
+      await releaseAndDrain(emu, svc);
       assert.equal(issueCountsByAlert(emu).size, 5);
       assert.ok([...issueCountsByAlert(emu).values()].every((n) => n === 4), 'one issue per alert and destination');
     } finally {
