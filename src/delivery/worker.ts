@@ -412,7 +412,7 @@ export class DeliveryWorker {
         return this.creates.send(access.client, job.siteHost, issue, leaseUntil, stillWanted, ticket);
       },
       currentDestination: () => this.#currentDestination(job.destinationId),
-      // The create's request is its reservation's: one token, one request.
+      // The create goes in its reservation's request (a reservation, one token, is never split: create-sender.ts).
       reserveCreate: () =>
         this.creates.reserve(access.client, job.siteHost).then((t) => {
           ticket = t;
