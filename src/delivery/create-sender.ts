@@ -5,8 +5,9 @@
 // token of the site's rate limit. So the token is waited for before the mark (as for a single
 // create), a bulk request costs one token, and under a rate limit the creates that come due while
 // a token is awaited go together. The reservations of one client whose tokens come in the same turn
-// share a request while they hold `requestSize` creates or fewer (half of what may run: so a claim's
-// creates go out while the last claim's request is still answered); a reservation is never split.
+// share a request while they hold `requestSize` creates or fewer (a third of what may run on SQLite,
+// half on PostgreSQL: so a claim's creates go out while the last claims' requests are still
+// answered); a reservation is never split.
 // The create requests on their way stay within `maxRequests` (the worker's create slots: a claim may
 // take creates beyond its free slots, expecting them to leave together, and when they belong to
 // different destinations each is a request of its own); the others wait for one to be answered.

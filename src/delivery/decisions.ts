@@ -143,25 +143,38 @@ export function worthClaiming(concurrency: number, inflightNormal: number): bool
 }
 
 /**
+ * How many create requests of `requestSize` may be on their way at once, as the jobs that may run
+ * at once are counted (`slotlessCap`): one is claimed and built while the others are answered.
+ * - PostgreSQL (each running job holds a pool connection): two.
+ * - SQLite (a running job costs its memory only): three. With two, the service sat idle for about a
+ *   tenth of a drain, each time both requests waited on Jira (the emulator's own pauses, up to 5 ms,
+ *   outlast the building of the next request); with three it was 94–96% busy
+ *   (docs/decisions/three-requests-on-their-way.md).
+ */
+export function requestsOnTheirWay(jobHoldsConnection: boolean): number {
+  return jobHoldsConnection ? 2 : 3;
+}
+
+/**
  * How many running creates may hold no create slot (ALERTSYNC_WORKER_CONCURRENCY) between them: the
  * creates waiting together for one request's token, and those of a bulk request on its way, count
  * as one slot per request (create-sender.ts, `freedSlots`); this caps what they give back.
  * - When each running job holds a database connection (PostgreSQL: its job lock; the pool is sized
  *   for twice the concurrency, storage/db.ts): the concurrency, so at most twice it run at once.
- * - Otherwise (SQLite) a running job costs its memory only: three times the concurrency, so that
- *   while one bulk request is answered the next is claimed, built and marked (at most four times
- *   the concurrency run at once).
+ * - Otherwise (SQLite) a running job costs its memory only: five times the concurrency, so that
+ *   three requests of twice the concurrency fit (`requestsOnTheirWay`): at most six times the
+ *   concurrency run at once.
  */
 export function slotlessCap(concurrency: number, jobHoldsConnection: boolean): number {
-  return jobHoldsConnection ? concurrency : 3 * concurrency;
+  return jobHoldsConnection ? concurrency : 5 * concurrency;
 }
 
 /**
  * How many due creates to claim beyond the normal lane's free slots (issue #8, cost per issue). With
- * bulk create on, a claim fills up to half of the jobs that may run at once (`concurrency` +
- * `slotlessCap`), at most a request's worth (`bulkLimit`, 50): the creates of a claim go out
- * together, so requests, claims and commits carry more issues each, and two such requests fit, so
- * one is claimed and built while the other is answered. Only creates are claimed so (a sweep beyond
+ * bulk create on, a claim brings up to a request's worth (`requestSize`: a share of the jobs that
+ * may run at once, `concurrency` + `slotlessCap`, at most `bulkLimit`, 50): the creates of a claim go
+ * out together, so requests, claims and commits carry more issues each, and `requestsOnTheirWay`
+ * such requests fit, so one is claimed and built while the others are answered. Only creates are claimed so (a sweep beyond
  * a slot would be one more search on its way), only when a slot is free at all (`free` > 0), and
  * never at concurrency 1 (one job at a time, in order). The create requests on their way stay within
  * the slots (create-sender.ts, `maxRequests`), so a lone create of another destination waits for one.
@@ -175,12 +188,12 @@ export function extraCreates(s: { concurrency: number; jobHoldsConnection: boole
 
 /**
  * How many creates a claim brings, and how many creates of several reservations one request may
- * gather (create-sender.ts): half of the jobs that may run at once, at most a request (`bulkLimit`),
- * so two such requests are on their way at once. A reservation larger than this (the rate limit
- * binds: up to 50 wait for one token) still goes as one request.
+ * gather (create-sender.ts): the jobs that may run at once shared by `requestsOnTheirWay` requests
+ * (twice the concurrency on both databases), at most a request (`bulkLimit`). A reservation larger
+ * than this (the rate limit binds: up to 50 wait for one token) still goes as one request.
  */
 export function requestSize(concurrency: number, jobHoldsConnection: boolean, bulkLimit: number): number {
-  return Math.max(1, Math.min(bulkLimit, Math.floor((concurrency + slotlessCap(concurrency, jobHoldsConnection)) / 2)));
+  return Math.max(1, Math.min(bulkLimit, Math.floor((concurrency + slotlessCap(concurrency, jobHoldsConnection)) / requestsOnTheirWay(jobHoldsConnection))));
 }
 
 /** The sync job kinds: one-way (issue #11) and the two-way apply (issue #12). */

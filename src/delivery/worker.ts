@@ -119,7 +119,7 @@ export class DeliveryWorker {
 
   constructor(private readonly deps: WorkerDeps) {
     // Every running job waiting for a rate-limit token (or a retry) listens on the stop signal: as
-    // many listeners as jobs run at once (at most four times the concurrency, and the sync and test
+    // many listeners as jobs run at once (at most six times the concurrency, and the sync and test
     // slots), each removed when its wait ends. Node's default of 10 would warn of a leak.
     setMaxListeners(0, this.#stop.signal);
     this.commits = new CommitBatcher(deps.db);
@@ -186,7 +186,7 @@ export class DeliveryWorker {
    * job of the normal lane, except that the creates of one bulk request (waiting for its token, or
    * sent and not yet answered) hold one slot between them (create-sender.ts, `freedSlots`), up to
    * `slotlessCap` freed slots (decisions.ts: on PostgreSQL each running job holds a pool connection
-   * for its job lock, so at most twice the concurrency run at once; on SQLite four times).
+   * for its job lock, so at most twice the concurrency run at once; on SQLite six times).
    */
   #busyNormal(): number {
     const { settings, dialect } = this.deps;

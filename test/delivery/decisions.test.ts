@@ -1,7 +1,7 @@
 // Table tests of the delivery engine's decisions (src/delivery/decisions.ts): pure, no I/O.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterLookup, claimPlan, extraCreates, requestSize, laneSlots, decideAfterFailure, maySend, planLookup, sendMarginMs, slotlessCap, worthClaiming, type Failure } from '../../src/delivery/decisions.js';
+import { afterLookup, claimPlan, extraCreates, requestSize, requestsOnTheirWay, laneSlots, decideAfterFailure, maySend, planLookup, sendMarginMs, slotlessCap, worthClaiming, type Failure } from '../../src/delivery/decisions.js';
 import { retryDelayMs } from '../../src/delivery/backoff.js';
 
 const T = { leaseMs: 120_000, jiraTimeoutMs: 30_000, createRecheckMs: 15_000, retryBaseMs: 1000, retryMaxMs: 60_000 };
@@ -105,8 +105,8 @@ test('claimPlan, laneSlots and worthClaiming: which jobs to claim', () => {
   assert.equal(worthClaiming(1, 0), true);
   assert.equal(worthClaiming(1, 1), false);
   // Slots given back by creates of one bulk request: at most the concurrency when each running job
-  // holds a pool connection (PostgreSQL), three times it otherwise (SQLite).
-  for (const [concurrency, holds, cap] of [[16, true, 16], [16, false, 48], [4, true, 4], [4, false, 12], [1, false, 3]] as const) {
+  // holds a pool connection (PostgreSQL), five times it otherwise (SQLite: three requests of twice it).
+  for (const [concurrency, holds, cap] of [[16, true, 16], [16, false, 80], [4, true, 4], [4, false, 20], [1, false, 5]] as const) {
     assert.equal(slotlessCap(concurrency, holds), cap, `concurrency ${concurrency}, job holds a connection: ${holds}`);
   }
 });
@@ -130,11 +130,12 @@ test('extraCreates: how many creates a claim takes beyond the free slots (bulk c
   type S = Parameters<typeof extraCreates>[0];
   const s = (concurrency: number, jobHoldsConnection: boolean, inflightNormal: number, free: number, bulk = true): S => ({ concurrency, jobHoldsConnection, inflightNormal, free, bulk, bulkLimit: 50 });
   const rows: Array<[S, number, string]> = [
-    // SQLite, concurrency 16: 64 may run; a claim fills up to half of that (two requests of 32).
+    // SQLite, concurrency 16: 96 may run; a claim fills up to a third of that (three requests of 32).
     [s(16, false, 0, 16), 16, 'nothing running: 32 in all'],
     [s(16, false, 32, 14), 18, 'one request of 32 on its way: another 32'],
-    [s(16, false, 50, 14), 0, '50 running: 14 more reach the 64 that may run'],
-    [s(16, false, 60, 4), 0, 'near the cap: the free slots only'],
+    [s(16, false, 64, 14), 18, 'two requests of 32 on their way: a third 32'],
+    [s(16, false, 82, 4), 10, '82 running: 14 more reach the 96 that may run'],
+    [s(16, false, 92, 4), 0, 'near the cap: the free slots only'],
     [s(64, false, 0, 64), 0, 'concurrency 64: the free slots are more than a request'],
     [s(32, false, 0, 32), 18, 'a claim never holds more than a request (50)'],
     // PostgreSQL: each running job holds a pool connection; twice the concurrency may run.
@@ -144,19 +145,21 @@ test('extraCreates: how many creates a claim takes beyond the free slots (bulk c
     [s(16, false, 0, 16, false), 0, 'bulk create off'],
     [s(16, false, 20, 0), 0, 'no free slot'],
     [s(1, false, 0, 1), 0, 'concurrency 1'],
-    [s(2, false, 0, 2), 2, 'concurrency 2 (SQLite): 8 may run, 4 a claim'],
+    [s(2, false, 0, 2), 2, 'concurrency 2 (SQLite): 12 may run, 4 a claim'],
   ];
   for (const [input, want, why] of rows) assert.equal(extraCreates(input), want, why);
 });
 
-test('requestSize: half of the jobs that may run at once, at most a request', () => {
+test('requestSize: a third (SQLite) or half (PostgreSQL) of the jobs that may run at once, at most a request', () => {
   const rows: Array<[number, boolean, number]> = [
-    [16, false, 32], // SQLite: 16 + 48 may run
+    [16, false, 32], // SQLite: 16 + 80 may run, three requests on their way
     [16, true, 16], // PostgreSQL: 16 + 16
     [8, false, 16],
     [32, false, 50], // never more than a bulk request
     [1, false, 2],
     [1, true, 1],
   ];
+  assert.equal(requestsOnTheirWay(false), 3);
+  assert.equal(requestsOnTheirWay(true), 2);
   for (const [concurrency, holds, want] of rows) assert.equal(requestSize(concurrency, holds, 50), want, `concurrency ${concurrency}, job holds a connection: ${holds}`);
 });

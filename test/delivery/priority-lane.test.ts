@@ -1,7 +1,7 @@
 // A test alert goes through a priority lane that a storm does not block: with hundreds of alerts
 // queued behind a slow site limit, the test alert still answers with its issue key within seconds.
 // (1,000 alerts: at 4 requests/s bulk requests of up to 50 drain 200 in about a second on SQLite,
-// where up to four times the concurrency of creates run, and the storm must still be queued.)
+// where up to six times the concurrency of creates run, and the storm must still be queued.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startEmulator } from '../../src/jira/emulator/index.js';

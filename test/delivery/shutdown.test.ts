@@ -9,7 +9,7 @@ import { startTestService } from '../support/service.js';
 import { createEmulatorDestination, waitFor } from '../support/delivery.js';
 
 // More alerts than the worker runs at once (a bulk request on its way holds one slot, so on SQLite
-// up to four times the concurrency run): some are still waiting at shutdown.
+// up to six times the concurrency run): some are still waiting at shutdown.
 const N = 200;
 
 test('shutdown releases the jobs it could not finish, keeping what is known about sent creates', async () => {
