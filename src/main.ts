@@ -1,4 +1,6 @@
 // The alertsync process: configuration, service, HTTP listener, graceful shutdown on SIGTERM/SIGINT.
+// First, before any other module runs: the process's V8 settings.
+import './heap-flags.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logging.js';
 import { StartupError } from './security/key-store.js';
