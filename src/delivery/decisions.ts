@@ -147,8 +147,9 @@ export function worthClaiming(concurrency: number, inflightNormal: number): bool
  * at once are counted (`slotlessCap`): one is claimed and built while the others are answered.
  * - PostgreSQL (each running job holds a pool connection): two.
  * - SQLite (a running job costs its memory only): three. With two, the service sat idle for about a
- *   tenth of a drain, each time both requests waited on Jira (the emulator's own pauses, up to 5 ms,
- *   outlast the building of the next request); with three it was 94–96% busy
+ *   tenth of a drain, each time both requests waited on Jira (waits of 5 ms and more, as long as the
+ *   emulator's own garbage collections, outlast the building of the next request); with three it
+ *   was 94–96% busy
  *   (docs/decisions/three-requests-on-their-way.md).
  */
 export function requestsOnTheirWay(jobHoldsConnection: boolean): number {
@@ -174,9 +175,9 @@ export function slotlessCap(concurrency: number, jobHoldsConnection: boolean): n
  * bulk create on, a claim brings up to a request's worth (`requestSize`: a share of the jobs that
  * may run at once, `concurrency` + `slotlessCap`, at most `bulkLimit`, 50): the creates of a claim go
  * out together, so requests, claims and commits carry more issues each, and `requestsOnTheirWay`
- * such requests fit, so one is claimed and built while the others are answered. Only creates are claimed so (a sweep beyond
- * a slot would be one more search on its way), only when a slot is free at all (`free` > 0), and
- * never at concurrency 1 (one job at a time, in order). The create requests on their way stay within
+ * such requests fit, so one is claimed and built while the others are answered. Only creates are
+ * claimed so (a sweep beyond a slot would be one more search on its way), only when a slot is free
+ * at all (`free` > 0), and never at concurrency 1 (one job at a time, in order). The create requests on their way stay within
  * the slots (create-sender.ts, `maxRequests`), so a lone create of another destination waits for one.
  */
 export function extraCreates(s: { concurrency: number; jobHoldsConnection: boolean; inflightNormal: number; free: number; bulk: boolean; bulkLimit: number }): number {
