@@ -9,6 +9,7 @@ import { claimBatch, enqueueJob, findJob, insertLink, linkKey, sqliteClaimUpdate
 import { CompiledQuery } from 'kysely';
 import { precompiled } from '../../src/storage/precompiled.js';
 import { newId } from '../../src/ids.js';
+import { findAlert } from '../../src/storage/repositories/alerts.js';
 import { planLookup } from '../../src/delivery/decisions.js';
 import type { DeliveryJob } from '../../src/delivery/job.js';
 import { forEachDb, startTestService, type TestService } from '../support/service.js';
@@ -50,6 +51,9 @@ forEachDb('claim batch and precompiled statements', (db) => {
     assert.ok(first.rows);
     assert.deepEqual([...first.rows.alerts.keys()].sort(), alerts.slice(0, 3).sort(), 'the alerts of the create jobs (none for the test job)');
     assert.equal(first.rows.alerts.get(alerts[0]!)!.title, 'claim 0');
+    // Every column of the job and of its alert, as stored (on SQLite they come from the read after the claim).
+    for (const j of first.jobs) assert.deepEqual(j, await findJob(kdb, j.id));
+    for (const id of alerts.slice(0, 3)) assert.deepEqual(first.rows.alerts.get(id), await findAlert(kdb, id));
     assert.deepEqual([...first.rows.links.values()].map((l) => [l.alertId, l.issueKey]), [[alerts[1], 'SEC-1']]);
     const version = await kdb.selectFrom('destinations').select('updated_at').where('id', '=', destinationId).executeTakeFirstOrThrow();
     assert.equal(first.rows.destinationVersions.get(destinationId), Number(version.updated_at));
@@ -199,4 +203,28 @@ forEachDb('claim batch and precompiled statements', (db) => {
     assert.equal(expired.jobs.length, 1);
     await kdb.updateTable('delivery_jobs').set({ state: 'cancelled' }).where('alert_id', 'in', made).where('state', 'in', ['pending', 'running']).execute();
   });
+  // Last: its claim takes every due job the earlier tests left.
+  if (db === 'sqlite') {
+    test('the SQLite claim: when the read of its rows with their alerts fails, its jobs come with their own rows (each then reads what it needs)', async () => {
+      const kdb = svc.service.storage.db;
+      const destinationId = await createEmulatorDestination(svc, emu);
+      const r = await svc.api('POST', '/api/alerts', { title: 'read fails', severity: 'HIGH', type: 'RULE' });
+      assert.equal(r.status, 201, r.text);
+      const alertId = r.body.id as string;
+      // The read joins the alerts table: without it the read fails, the job rows alone do not.
+      await kdb.executeQuery(CompiledQuery.raw('alter table alerts rename to alerts_away'));
+      let claimed: Awaited<ReturnType<typeof claimBatch>>;
+      try {
+        claimed = await claimBatch(kdb, 'sqlite', { owner: 'w-read', now: Date.now() + 1, leaseMs: 60_000, priority: 0, sync: 0, normal: 50, expired: false });
+      } finally {
+        await kdb.executeQuery(CompiledQuery.raw('alter table alerts_away rename to alerts'));
+      }
+      const job = claimed.jobs.find((j) => j.alertId === alertId && j.destinationId === destinationId);
+      assert.ok(job, 'the job was claimed and returned');
+      assert.equal(claimed.rows, null);
+      assert.deepEqual(job, await findJob(kdb, job.id));
+      assert.equal(job.state, 'running');
+      assert.equal(job.leaseOwner, 'w-read');
+    });
+  }
 });
