@@ -51,7 +51,7 @@ forEachDb('claim batch and precompiled statements', (db) => {
     assert.ok(first.rows);
     assert.deepEqual([...first.rows.alerts.keys()].sort(), alerts.slice(0, 3).sort(), 'the alerts of the create jobs (none for the test job)');
     assert.equal(first.rows.alerts.get(alerts[0]!)!.title, 'claim 0');
-    // Every column of the job and of its alert, as stored (on SQLite they come from the read after the claim).
+    // Every column of the job and of its alert, as stored (on SQLite the jobs come from the claim, their alerts from the read after it).
     for (const j of first.jobs) assert.deepEqual(j, await findJob(kdb, j.id));
     for (const id of alerts.slice(0, 3)) assert.deepEqual(first.rows.alerts.get(id), await findAlert(kdb, id));
     assert.deepEqual([...first.rows.links.values()].map((l) => [l.alertId, l.issueKey]), [[alerts[1], 'SEC-1']]);
@@ -211,7 +211,7 @@ forEachDb('claim batch and precompiled statements', (db) => {
       const r = await svc.api('POST', '/api/alerts', { title: 'read fails', severity: 'HIGH', type: 'RULE' });
       assert.equal(r.status, 201, r.text);
       const alertId = r.body.id as string;
-      // The read joins the alerts table: without it the read fails, the job rows alone do not.
+      // The read after the claim joins the alerts table: without it that read fails, the claim does not.
       await kdb.executeQuery(CompiledQuery.raw('alter table alerts rename to alerts_away'));
       let claimed: Awaited<ReturnType<typeof claimBatch>>;
       try {
