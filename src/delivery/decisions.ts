@@ -149,8 +149,7 @@ export function worthClaiming(concurrency: number, inflightNormal: number): bool
  * - SQLite (a running job costs its memory only): three. With two, the service sat idle for about a
  *   tenth of a drain, each time both requests waited on Jira (waits of 5 ms and more, as long as the
  *   emulator's own garbage collections, outlast the building of the next request); with three it
- *   was 94–96% busy
- *   (docs/decisions/three-requests-on-their-way.md).
+ *   was 94–96% busy (docs/decisions/three-requests-on-their-way.md).
  */
 export function requestsOnTheirWay(jobHoldsConnection: boolean): number {
   return jobHoldsConnection ? 2 : 3;
@@ -177,8 +176,9 @@ export function slotlessCap(concurrency: number, jobHoldsConnection: boolean): n
  * out together, so requests, claims and commits carry more issues each, and `requestsOnTheirWay`
  * such requests fit, so one is claimed and built while the others are answered. Only creates are
  * claimed so (a sweep beyond a slot would be one more search on its way), only when a slot is free
- * at all (`free` > 0), and never at concurrency 1 (one job at a time, in order). The create requests on their way stay within
- * the slots (create-sender.ts, `maxRequests`), so a lone create of another destination waits for one.
+ * at all (`free` > 0), and never at concurrency 1 (one job at a time, in order). The create
+ * requests on their way stay within the slots (create-sender.ts, `maxRequests`), so a lone create
+ * of another destination waits for one.
  */
 export function extraCreates(s: { concurrency: number; jobHoldsConnection: boolean; inflightNormal: number; free: number; bulk: boolean; bulkLimit: number }): number {
   if (!s.bulk || s.free <= 0 || s.concurrency < 2) return 0;
@@ -190,7 +190,7 @@ export function extraCreates(s: { concurrency: number; jobHoldsConnection: boole
 /**
  * How many creates a claim brings, and how many creates of several reservations one request may
  * gather (create-sender.ts): the jobs that may run at once shared by `requestsOnTheirWay` requests
- * (twice the concurrency on both databases), at most a request (`bulkLimit`). A reservation larger
+ * (twice the concurrency on SQLite, the concurrency on PostgreSQL), at most a request (`bulkLimit`). A reservation larger
  * than this (the rate limit binds: up to 50 wait for one token) still goes as one request.
  */
 export function requestSize(concurrency: number, jobHoldsConnection: boolean, bulkLimit: number): number {
