@@ -123,7 +123,7 @@ const claimValues = (o: ClaimOptions): ClaimValues => ({ owner: o.owner, now: o.
 
 /** The pieces of the claim statement (claimBatch): the lanes asked for, each lane's due jobs, their union, the claim's SET. */
 function claimParts(dialect: Dialect, o: ClaimOptions, v: ClaimValues = claimValues(o)) {
-  const lanes = (['priority', 'sync', 'normal'] as const).filter((l) => o[l] > 0);
+  const lanes = LANES.filter((l) => o[l] > 0);
   const noEarlier = sql`not exists (
         select 1 from delivery_jobs e
         where e.alert_id = j.alert_id and e.destination_id = j.destination_id and e.seq < j.seq and e.state in (${sql.join(OPEN_STATES)})
@@ -256,51 +256,16 @@ function claimJoins(j: string) {
  * sync, normal), then by due time and sequence.
  */
 export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Promise<{ jobs: DeliveryJob[]; rows: BatchRows | null }> {
-  const empty = { jobs: [], rows: { alerts: new Map(), links: new Map(), destinationVersions: new Map() } };
-  const { lanes, parts, due, set } = claimParts(dialect, o);
-  if (lanes.length === 0) return empty;
+  if (!LANES.some((l) => o[l] > 0)) return emptyClaim();
   // Leases seldom expire: a look at the lease index first spares the claim statement (and its
   // write) almost every time.
-  if (o.expired && !(await anyLeaseExpired(db, o.now))) return empty;
-  const extra = sql`to_jsonb(a) as alert_row, l.issue_id as link_issue_id, l.issue_key as link_issue_key, l.issue_url as link_issue_url, l.created_at as link_created_at, d.updated_at as destination_version`;
-  type Extra = { link_issue_id: string | null; link_issue_key: string | null; link_issue_url: string | null; link_created_at: number | null; destination_version: number | null };
-  // Each claimed job's row, with what the joins brought for it: the alert's row (null: none or a
-  // test job), the link's columns, the destination's version. The two are kept apart: a job row
-  // spread into a new object with seven more properties falls back to a slow dictionary object in
-  // V8 (10 µs a row; bench/RESULTS.md).
-  let rows: Array<{ job: DeliveryJobsTable; alert: AlertsTable | null; extra: Extra | null }>;
-  if (dialect === 'postgres') {
-    type Row = DeliveryJobsTable & Extra & { alert_row: AlertsTable | null };
-    const claimed = (
-      await sql<Row>`
-      with ${sql.join(parts.map((p) => sql`${sql.ref(p.name)} as (${p.query})`))},
-      due as (${due}),
-      claimed as (update delivery_jobs set ${set} from due where delivery_jobs.id = due.id returning delivery_jobs.*)
-      select c.*, ${extra} from claimed c ${claimJoins('c')}`.execute(db)
-    ).rows;
-    rows = claimed.map((r) => ({ job: r, alert: r.alert_row, extra: r }));
-  } else {
-    // SQLite: one process, one claimer. The update re-checks the state it selected on, so a job
-    // changed in between (replayed, cancelled) is simply not claimed; no transaction is needed.
-    // A read first: most polls find nothing due, and a claim that updates nothing still costs a
-    // write statement (about 95 µs against 16 µs for the read: bench/RESULTS.md).
-    if (!o.expired && !(await anyDue(db, lanes, o.now))) return empty;
-    const claimed = (await runSqliteClaim(db, o)).rows;
-    if (claimed.length === 0) return empty;
-    // If this read fails the jobs are claimed all the same: each then reads its own rows (rows: null).
-    // A row of it is the alert's columns (`id` null when the job has no alert row) and the extras.
-    type Read = Extra & { job_id: string; id: string | null };
-    const read = await readClaimed(db, JSON.stringify(claimed.map((c) => c.id))).catch(() => null);
-    if (!read) return { jobs: claimed.map(toJob).sort(byLaneAndDue), rows: null };
-    const byJob = new Map((read.rows as Read[]).map((r) => [r.job_id, r]));
-    rows = claimed.map((c) => {
-      const r = byJob.get(c.id) ?? null;
-      return { job: c, alert: r && r.id !== null ? (r as unknown as AlertsTable) : null, extra: r };
-    });
-  }
-  const jobs = rows.map((r) => toJob(r.job)).sort(byLaneAndDue);
+  if (o.expired && !(await anyLeaseExpired(db, o.now))) return emptyClaim();
+  const rows = dialect === 'postgres' ? await claimRowsPostgres(db, o) : await claimRowsSqlite(db, o);
+  if (rows === null) return emptyClaim();
+  if (rows.kind === 'jobs only') return { jobs: rows.claimed.map(toJob).sort(byLaneAndDue), rows: null };
+  const jobs = rows.claimed.map((r) => toJob(r.job)).sort(byLaneAndDue);
   const out: BatchRows = { alerts: new Map(), links: new Map(), destinationVersions: new Map() };
-  for (const { job: j, alert, extra: r } of rows) {
+  for (const { job: j, alert, extra: r } of rows.claimed) {
     if (alert) out.alerts.set(j.alert_id, toAlert(alert));
     if (!r) continue;
     if (r.link_issue_id !== null) {
@@ -309,6 +274,62 @@ export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Pro
     if (r.destination_version !== null) out.destinationVersions.set(j.destination_id, Number(r.destination_version));
   }
   return { jobs, rows: out };
+}
+
+const LANES = ['priority', 'sync', 'normal'] as const;
+const emptyClaim = (): { jobs: DeliveryJob[]; rows: BatchRows } => ({ jobs: [], rows: { alerts: new Map(), links: new Map(), destinationVersions: new Map() } });
+
+/** What the joins bring for a claimed job: its link's columns and its destination's version. */
+type ClaimExtra = { link_issue_id: string | null; link_issue_key: string | null; link_issue_url: string | null; link_created_at: number | null; destination_version: number | null };
+/**
+ * Each claimed job's row, with what the joins brought for it: the alert's row (null: none or a
+ * test job), the link's columns, the destination's version. The two are kept apart: a job row
+ * spread into a new object with seven more properties falls back to a slow dictionary object in
+ * V8 (10 µs a row; bench/RESULTS.md). `jobs only`: the claim's own rows, its read failed.
+ */
+type ClaimedRows =
+  | { kind: 'joined'; claimed: Array<{ job: DeliveryJobsTable; alert: AlertsTable | null; extra: ClaimExtra | null }> }
+  | { kind: 'jobs only'; claimed: DeliveryJobsTable[] };
+
+/** PostgreSQL: the claim and the joins in one statement (null: nothing claimed). */
+async function claimRowsPostgres(db: Db, o: ClaimOptions): Promise<ClaimedRows | null> {
+  const { parts, due, set } = claimParts('postgres', o);
+  const extra = sql`to_jsonb(a) as alert_row, l.issue_id as link_issue_id, l.issue_key as link_issue_key, l.issue_url as link_issue_url, l.created_at as link_created_at, d.updated_at as destination_version`;
+  type Row = DeliveryJobsTable & ClaimExtra & { alert_row: AlertsTable | null };
+  const claimed = (
+    await sql<Row>`
+    with ${sql.join(parts.map((p) => sql`${sql.ref(p.name)} as (${p.query})`))},
+    due as (${due}),
+    claimed as (update delivery_jobs set ${set} from due where delivery_jobs.id = due.id returning delivery_jobs.*)
+    select c.*, ${extra} from claimed c ${claimJoins('c')}`.execute(db)
+  ).rows;
+  return claimed.length === 0 ? null : { kind: 'joined', claimed: claimed.map((r) => ({ job: r, alert: r.alert_row, extra: r })) };
+}
+
+/**
+ * SQLite: one process, one claimer. The update re-checks the state it selected on, so a job
+ * changed in between (replayed, cancelled) is simply not claimed; no transaction is needed.
+ * The statement is compiled once per shape (runSqliteClaim), never built per claim. A read
+ * first: most polls find nothing due, and a claim that updates nothing still costs a write
+ * statement (about 95 µs against 16 µs for the read: bench/RESULTS.md). Null: nothing claimed.
+ */
+async function claimRowsSqlite(db: Db, o: ClaimOptions): Promise<ClaimedRows | null> {
+  if (!o.expired && !(await anyDue(db, LANES.filter((l) => o[l] > 0), o.now))) return null;
+  const claimed = (await runSqliteClaim(db, o)).rows;
+  if (claimed.length === 0) return null;
+  // If this read fails the jobs are claimed all the same: each then reads its own rows (rows: null).
+  // A row of it is the alert's columns (`id` null when the job has no alert row) and the extras.
+  type Read = ClaimExtra & { job_id: string; id: string | null };
+  const read = await readClaimed(db, JSON.stringify(claimed.map((c) => c.id))).catch(() => null);
+  if (!read) return { kind: 'jobs only', claimed };
+  const byJob = new Map((read.rows as Read[]).map((r) => [r.job_id, r]));
+  return {
+    kind: 'joined',
+    claimed: claimed.map((c) => {
+      const r = byJob.get(c.id) ?? null;
+      return { job: c, alert: r && r.id !== null ? (r as unknown as AlertsTable) : null, extra: r };
+    }),
+  };
 }
 
 /** Extends the lease if this worker still holds it (same fence); false = lost, stop now. */
