@@ -7,6 +7,11 @@
 //    much as reading the row as an array. Rows are read as arrays and turned into objects by a
 //    function made once per statement from its column names: an object literal, so every row of a
 //    statement has the same shape. A later column of the same name wins, as better-sqlite3 does.
+//  - better-sqlite3 reads an array of values element by element through V8's object API; values
+//    passed as arguments it takes as they are. Statements get their values as arguments (an insert
+//    of 23 values: 2.4–2.8 µs against 3.0–3.3 µs), unless a value is an object other than a
+//    Buffer (an array would be taken for more values, a plain object for named ones): those go as
+//    the array, and better-sqlite3 refuses them as before.
 // A schema change (create, alter, drop) empties the map: a statement prepared before it could
 // return other columns afterwards.
 import type SQLite from 'better-sqlite3';
@@ -27,6 +32,12 @@ export function rowBuilder(columns: readonly string[]): (values: readonly unknow
   return new Function('v', `return { ${fields} };`) as (values: readonly unknown[]) => Row;
 }
 
+/** Whether every value may be passed as an argument of its own (see above). */
+function asArguments(parameters: readonly unknown[]): boolean {
+  for (const p of parameters) if (typeof p === 'object' && p !== null && !ArrayBuffer.isView(p)) return false;
+  return true;
+}
+
 function cached(stmt: SQLite.Statement, onSchemaChange: () => void, source: string): CachedStatement {
   if (!stmt.reader) {
     const changesSchema = /^\s*(create|alter|drop)\b/i.test(source);
@@ -34,7 +45,7 @@ function cached(stmt: SQLite.Statement, onSchemaChange: () => void, source: stri
       reader: false,
       all: () => [],
       run(parameters) {
-        const r = stmt.run(parameters);
+        const r = asArguments(parameters) ? stmt.run(...parameters) : stmt.run(parameters);
         if (changesSchema) onSchemaChange();
         return r;
       },
@@ -45,8 +56,8 @@ function cached(stmt: SQLite.Statement, onSchemaChange: () => void, source: stri
   const build = rowBuilder(stmt.columns().map((c) => c.name));
   return {
     reader: true,
-    all: (parameters) => (stmt.all(parameters) as unknown[][]).map(build),
-    run: (parameters) => stmt.run(parameters),
+    all: (parameters) => ((asArguments(parameters) ? stmt.all(...parameters) : stmt.all(parameters)) as unknown[][]).map(build),
+    run: (parameters) => (asArguments(parameters) ? stmt.run(...parameters) : stmt.run(parameters)),
     *iterate(parameters) {
       for (const values of stmt.iterate(parameters) as IterableIterator<unknown[]>) yield build(values);
     },

@@ -48,3 +48,30 @@ test('rows through Kysely equal better-sqlite3 own rows; a schema change shows i
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('values: each kind is stored as better-sqlite3 stores it; an array or an object value is refused, never taken apart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'alertsync-stmts-'));
+  const storage = openSqlite(dir);
+  try {
+    const db = storage.db;
+    await sql`create table vals (a, b, c, d, e)`.execute(db);
+    const values = ['text', 42, 2.5, Buffer.from([1, 2]), null] as const;
+    await sql`insert into vals (a, b, c, d, e) values (${values[0]}, ${values[1]}, ${values[2]}, ${values[3]}, ${values[4]})`.execute(db);
+    await db.insertInto('vals' as never).values({ a: 'x', b: 10n, c: null, d: new Uint8Array([3]), e: 0 } as never).execute();
+    const rows = (await sql<Record<string, unknown>>`select a, b, c, d, e from vals order by rowid`.execute(db)).rows;
+    assert.deepEqual(rows, [
+      { a: 'text', b: 42, c: 2.5, d: Buffer.from([1, 2]), e: null },
+      { a: 'x', b: 10, c: null, d: Buffer.from([3]), e: 0 },
+    ]);
+    // Passed one by one, an array of one value would be bound as that value, a plain object as
+    // named values: both must fail as better-sqlite3 fails them when the values come as an array.
+    for (const bad of [['y'], { a: 'y' }]) {
+      await assert.rejects(sql`insert into vals (a) values (${bad})`.execute(db), TypeError);
+      await assert.rejects(sql`select * from vals where a = ${bad}`.execute(db), TypeError);
+    }
+    assert.equal((await sql<{ n: number }>`select count(*) as n from vals`.execute(db)).rows[0]!.n, 2);
+  } finally {
+    await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
