@@ -121,7 +121,7 @@ interface ClaimValues {
 
 const claimValues = (o: ClaimOptions): ClaimValues => ({ owner: o.owner, now: o.now, leaseUntil: o.now + o.leaseMs, markCreates: o.markCreates ? 1 : 0, exclude: o.exclude ?? [] });
 
-/** The pieces of the claim statement (claimBatch): the lanes asked for, each lane's due jobs, their union, the claim's SET. */
+/** The pieces of a claim statement (PostgreSQL's, built per claim; SQLite's, compiled once per shape): the lanes asked for, each lane's due jobs, their union, the claim's SET. */
 function claimParts(dialect: Dialect, o: ClaimOptions, v: ClaimValues = claimValues(o)) {
   const lanes = LANES.filter((l) => o[l] > 0);
   const noEarlier = sql`not exists (
@@ -256,11 +256,12 @@ function claimJoins(j: string) {
  * sync, normal), then by due time and sequence.
  */
 export async function claimBatch(db: Db, dialect: Dialect, o: ClaimOptions): Promise<{ jobs: DeliveryJob[]; rows: BatchRows | null }> {
-  if (!LANES.some((l) => o[l] > 0)) return emptyClaim();
+  const lanes = LANES.filter((l) => o[l] > 0);
+  if (lanes.length === 0) return emptyClaim();
   // Leases seldom expire: a look at the lease index first spares the claim statement (and its
   // write) almost every time.
   if (o.expired && !(await anyLeaseExpired(db, o.now))) return emptyClaim();
-  const rows = dialect === 'postgres' ? await claimRowsPostgres(db, o) : await claimRowsSqlite(db, o);
+  const rows = dialect === 'postgres' ? await claimRowsPostgres(db, o) : await claimRowsSqlite(db, o, lanes);
   if (rows === null) return emptyClaim();
   if (rows.kind === 'jobs only') return { jobs: rows.claimed.map(toJob).sort(byLaneAndDue), rows: null };
   const jobs = rows.claimed.map((r) => toJob(r.job)).sort(byLaneAndDue);
@@ -313,8 +314,8 @@ async function claimRowsPostgres(db: Db, o: ClaimOptions): Promise<ClaimedRows |
  * first: most polls find nothing due, and a claim that updates nothing still costs a write
  * statement (about 95 µs against 16 µs for the read: bench/RESULTS.md). Null: nothing claimed.
  */
-async function claimRowsSqlite(db: Db, o: ClaimOptions): Promise<ClaimedRows | null> {
-  if (!o.expired && !(await anyDue(db, LANES.filter((l) => o[l] > 0), o.now))) return null;
+async function claimRowsSqlite(db: Db, o: ClaimOptions, lanes: Lane[]): Promise<ClaimedRows | null> {
+  if (!o.expired && !(await anyDue(db, lanes, o.now))) return null;
   const claimed = (await runSqliteClaim(db, o)).rows;
   if (claimed.length === 0) return null;
   // If this read fails the jobs are claimed all the same: each then reads its own rows (rows: null).
