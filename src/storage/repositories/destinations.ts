@@ -4,6 +4,7 @@ import type { Database, DestinationsTable } from '../schema.js';
 import type { Destination, IssueProperties, StatusMapping, SyncMode } from '../../destinations/destination.js';
 import type { AlertType, Severity } from '../../alerts/alert.js';
 import type { Db } from './users.js';
+import { precompiled } from '../precompiled.js';
 
 /** Columns added by migration 0002 (not in the shared schema.ts). */
 export interface DestinationRow extends DestinationsTable {
@@ -107,9 +108,11 @@ export async function findDestinationForUpdate(db: Db, id: string): Promise<Stor
   return r && toStored(r);
 }
 
+// Every alert (or batch of alerts) routes on the destinations: compiled once (precompiled.ts).
+const selectAll = precompiled<[]>(0, (d) => dd(d).selectFrom('destinations').selectAll().orderBy('created_at').orderBy('id'));
+
 export async function listDestinations(db: Db): Promise<Destination[]> {
-  const rows = await dd(db).selectFrom('destinations').selectAll().orderBy('created_at').orderBy('id').execute();
-  return rows.map((r) => toStored(r).destination);
+  return ((await selectAll(db)).rows as DestinationRow[]).map((r) => toStored(r).destination);
 }
 
 export async function insertDestination(db: Db, d: Destination, s: SealedSecrets, twoWaySite: string | null): Promise<void> {

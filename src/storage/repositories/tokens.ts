@@ -1,4 +1,5 @@
 import type { Db } from './users.js';
+import { precompiled } from '../precompiled.js';
 
 export interface ApiTokenRecord {
   id: string;
@@ -53,8 +54,11 @@ export async function insertToken(db: Db, t: ApiTokenRecord, hash: string, sourc
     .execute();
 }
 
+// Every request with a bearer token reads its token: compiled once (precompiled.ts), not per request.
+const selectByHash = precompiled<[string]>(1, (d, hash) => d.selectFrom('api_tokens').select(COLUMNS).where('token_hash', '=', hash as string));
+
 export async function findTokenByHash(db: Db, hash: string): Promise<ApiTokenRecord | undefined> {
-  const r = await db.selectFrom('api_tokens').select(COLUMNS).where('token_hash', '=', hash).executeTakeFirst();
+  const [r] = (await selectByHash(db, hash)).rows as Row[];
   return r && toToken(r);
 }
 

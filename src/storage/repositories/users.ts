@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, UsersTable } from '../schema.js';
 import type { Role, User } from '../../users/user.js';
+import { precompiled } from '../precompiled.js';
 
 export type Db = Kysely<Database>;
 
@@ -17,8 +18,11 @@ export function toUser(r: UsersTable): User {
   };
 }
 
+// Every authenticated request reads its user: compiled once (precompiled.ts), not per request.
+const selectUserById = precompiled<[string]>(1, (d, id) => d.selectFrom('users').selectAll().where('id', '=', id as string));
+
 export async function findUserById(db: Db, id: string): Promise<User | undefined> {
-  const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  const [r] = (await selectUserById(db, id)).rows as UsersTable[];
   return r && toUser(r);
 }
 
