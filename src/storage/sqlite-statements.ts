@@ -32,10 +32,10 @@ export function rowBuilder(columns: readonly string[]): (values: readonly unknow
   return new Function('v', `return { ${fields} };`) as (values: readonly unknown[]) => Row;
 }
 
-/** Whether every value may be passed as an argument of its own (see above). */
-function asArguments(parameters: readonly unknown[]): boolean {
-  for (const p of parameters) if (typeof p === 'object' && p !== null && !ArrayBuffer.isView(p)) return false;
-  return true;
+/** The arguments for better-sqlite3: the values one by one, or the array as one argument when a value is an array or an object (see above). */
+function args(parameters: readonly unknown[]): readonly unknown[] {
+  for (const p of parameters) if (typeof p === 'object' && p !== null && !ArrayBuffer.isView(p)) return [parameters];
+  return parameters;
 }
 
 function cached(stmt: SQLite.Statement, onSchemaChange: () => void, source: string): CachedStatement {
@@ -45,7 +45,7 @@ function cached(stmt: SQLite.Statement, onSchemaChange: () => void, source: stri
       reader: false,
       all: () => [],
       run(parameters) {
-        const r = asArguments(parameters) ? stmt.run(...parameters) : stmt.run(parameters);
+        const r = stmt.run(...args(parameters));
         if (changesSchema) onSchemaChange();
         return r;
       },
@@ -56,8 +56,8 @@ function cached(stmt: SQLite.Statement, onSchemaChange: () => void, source: stri
   const build = rowBuilder(stmt.columns().map((c) => c.name));
   return {
     reader: true,
-    all: (parameters) => ((asArguments(parameters) ? stmt.all(...parameters) : stmt.all(parameters)) as unknown[][]).map(build),
-    run: (parameters) => (asArguments(parameters) ? stmt.run(...parameters) : stmt.run(parameters)),
+    all: (parameters) => (stmt.all(...args(parameters)) as unknown[][]).map(build),
+    run: (parameters) => stmt.run(...args(parameters)),
     *iterate(parameters) {
       for (const values of stmt.iterate(parameters) as IterableIterator<unknown[]>) yield build(values);
     },

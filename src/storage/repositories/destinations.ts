@@ -109,10 +109,10 @@ export async function findDestinationForUpdate(db: Db, id: string): Promise<Stor
 }
 
 // Every alert (or batch of alerts) routes on the destinations: compiled once (precompiled.ts).
-const selectAll = precompiled<[]>(0, (d) => dd(d).selectFrom('destinations').selectAll().orderBy('created_at').orderBy('id'));
+const selectDestinations = precompiled<[]>(0, (d) => dd(d).selectFrom('destinations').selectAll().orderBy('created_at').orderBy('id'));
 
 export async function listDestinations(db: Db): Promise<Destination[]> {
-  return ((await selectAll(db)).rows as DestinationRow[]).map((r) => toStored(r).destination);
+  return ((await selectDestinations(db)).rows as DestinationRow[]).map((r) => toStored(r).destination);
 }
 
 export async function insertDestination(db: Db, d: Destination, s: SealedSecrets, twoWaySite: string | null): Promise<void> {
